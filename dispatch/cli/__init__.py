@@ -1,0 +1,66 @@
+"""The ``dispatch`` command line: a thin edge over the core.
+
+Each subcommand lives in its own module with a ``register(subparsers)``
+function that adds its parser and sets ``func``.  Errors the package raises on
+purpose (:class:`~dispatch.errors.DispatchError`) become one readable line on
+stderr and an exit status, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from dispatch import __version__
+from dispatch.errors import DispatchError
+
+# Subcommand modules, in the order ``--help`` lists them.
+COMMANDS = (
+    "dispatch.cli.config_cmd",
+    "dispatch.cli.timeline_cmd",
+    "dispatch.cli.export_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser with every registered subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="dispatch",
+        description="Emergency and rescue dispatch console for highway and transport hotlines.",
+    )
+    parser.add_argument("--version", action="version", version=f"dispatch {__version__}")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: $DISPATCH_CONFIG, ./config.toml, "
+        "the user config folder, then built-in defaults)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    try:
+        return int(args.func(args) or 0)
+    except DispatchError as exc:
+        print(f"dispatch: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `dispatch export | head` closes the pipe early; that is not an error.
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

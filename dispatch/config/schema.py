@@ -1,0 +1,207 @@
+"""The configuration's shape: every section, key, type, default and rule.
+
+Validation is strict (``extra="forbid"``): an unknown key is an error, not a
+silently ignored typo.  ``config.toml`` at the top of the repository documents
+every key declared here; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+
+CENTER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
+
+Port = Annotated[int, Field(ge=1, le=65535)]
+Seconds = Annotated[int, Field(gt=0)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class CenterConfig(_Section):
+    """``[center]``: who this console works for."""
+
+    id: str = "hubei"
+    name: str = "Hubei Expressway Rescue Hotline"
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        if not CENTER_ID.match(value):
+            raise ValueError(
+                "expected 1-32 lowercase letters, digits or '-' (it is part of MQTT topics), "
+                f"got {value!r}"
+            )
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"expected an IANA time zone such as 'Asia/Shanghai', got {value!r}"
+            ) from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The centre's time zone (incident ids use its calendar day)."""
+        return ZoneInfo(self.timezone)
+
+
+class MqttConfig(_Section):
+    """``[mqtt]``: the broker link."""
+
+    url: str = "embedded"
+    embedded_host: str = "127.0.0.1"
+    embedded_port: Port = 11883
+    username: str | None = None
+    password: str | None = None
+    ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    keepalive_s: Annotated[int, Field(ge=5, le=3600)] = 30
+    reconnect_max_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if value == "embedded":
+            return value
+        parts = urlsplit(value)
+        ok = parts.scheme in ("mqtt", "mqtts") and parts.hostname and not parts.path.strip("/")
+        try:
+            port_ok = parts.port is None or 1 <= parts.port <= 65535
+        except ValueError:
+            port_ok = False
+        if not (ok and port_ok):
+            raise ValueError(
+                f"expected \"embedded\", \"mqtt://host:port\" or \"mqtts://host:port\", got {value!r}"
+            )
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """Whether the console runs its own broker in-process."""
+        return self.url == "embedded"
+
+    @property
+    def tls(self) -> bool:
+        """Whether the link is encrypted (``mqtts://``)."""
+        return self.url.startswith("mqtts://")
+
+    @property
+    def host(self) -> str:
+        """The broker's host name."""
+        if self.embedded:
+            return self.embedded_host
+        return urlsplit(self.url).hostname or ""
+
+    @property
+    def port(self) -> int:
+        """The broker's port (1883, or 8883 for TLS, when the URL names none)."""
+        if self.embedded:
+            return self.embedded_port
+        return urlsplit(self.url).port or (8883 if self.tls else 1883)
+
+
+class StorageConfig(_Section):
+    """``[storage]``: where the logs live (``None``: the user data folder)."""
+
+    database: Path | None = None
+    drill_dir: Path | None = None
+
+
+class SlaConfig(_Section):
+    """``[sla]``: service-level deadlines, in seconds."""
+
+    answer_s: Seconds = 15
+    dispatch_s: Seconds = 60
+    ack_s: Seconds = 30
+    on_scene_s: Seconds = 1800
+    resolve_s: Seconds = 900
+
+
+class ModesConfig(_Section):
+    """``[modes]``: when the automatic outage and peak modes switch on."""
+
+    outage_after_s: Seconds = 30
+    peak_calls: Annotated[int, Field(ge=2)] = 8
+    peak_window_s: Seconds = 120
+
+
+class UiConfig(_Section):
+    """``[ui]``: how the screens speak."""
+
+    lang: Literal["en", "zh"] = "en"
+
+
+class SecurityConfig(_Section):
+    """``[security]``: message signing."""
+
+    key_file: Path | None = None
+    require_signature: bool = False
+
+
+class DataConfig(_Section):
+    """``[data]``: the playbooks and maps to load (``None``: the shipped ones)."""
+
+    playbooks: Path | None = None
+    maps: Path | None = None
+    off_network_m: Annotated[float, Field(gt=0)] = 500.0
+
+
+class Config(BaseModel):
+    """The whole effective configuration."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    center: CenterConfig = CenterConfig()
+    mqtt: MqttConfig = MqttConfig()
+    storage: StorageConfig = StorageConfig()
+    sla: SlaConfig = SlaConfig()
+    modes: ModesConfig = ModesConfig()
+    ui: UiConfig = UiConfig()
+    security: SecurityConfig = SecurityConfig()
+    data: DataConfig = DataConfig()
+
+    _source: Path | None = PrivateAttr(default=None)
+    _given: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @property
+    def source(self) -> Path | None:
+        """The file this configuration was read from (``None``: built-in defaults)."""
+        return self._source
+
+    def origin(self, dotted: str) -> str:
+        """Say where the value of ``dotted`` (e.g. ``"sla.ack_s"``) came from."""
+        if dotted in self._given and self._source is not None:
+            return str(self._source)
+        return "default"
+
+
+#: Keys whose values are paths, resolved against the configuration file's folder.
+PATH_KEYS = (
+    ("mqtt", "ca_file"),
+    ("mqtt", "cert_file"),
+    ("mqtt", "key_file"),
+    ("storage", "database"),
+    ("storage", "drill_dir"),
+    ("security", "key_file"),
+    ("data", "playbooks"),
+    ("data", "maps"),
+)
+
+#: Path keys that must name an existing file when set.
+MUST_EXIST = {("mqtt", "ca_file"), ("mqtt", "cert_file"), ("mqtt", "key_file"),
+              ("security", "key_file")}

@@ -1,0 +1,45 @@
+"""The one exception hierarchy of the package.
+
+Every error a user can cause (a bad configuration file, a broken playbook, an
+unknown road) is a :class:`DispatchError` subclass whose ``str()`` is a
+readable one-line message.  The command line turns it into that line and an
+exit status; it never shows a traceback for these.
+"""
+
+from __future__ import annotations
+
+
+class DispatchError(Exception):
+    """Base class of every error the package raises on purpose."""
+
+    exit_code: int = 1
+
+
+class ConfigError(DispatchError):
+    """The configuration file is missing, unreadable or invalid."""
+
+    exit_code = 2
+
+
+class TimelineError(DispatchError):
+    """The event log cannot be opened, is of another kind, or refuses a write."""
+
+
+class UnknownIncidentError(TimelineError):
+    """An incident id that the log does not hold."""
+
+
+class PlaybookError(DispatchError):
+    """A playbook or service-language file is invalid, or a playbook is unknown."""
+
+
+class GeoError(DispatchError):
+    """A map file is invalid, or a place cannot be located."""
+
+
+class BusError(DispatchError):
+    """The MQTT link or a payload failed."""
+
+
+class DeskError(DispatchError):
+    """A desk command was refused (wrong state, role or input)."""

@@ -1,0 +1,238 @@
+"""Plain domain types: services, addresses, locations, events, incidents, orders.
+
+No I/O here.  Other layers build on these values; the log stores them as rows
+and JSON, the bus as payloads, the screens as text.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Service(StrEnum):
+    """Who can be handed a job."""
+
+    POLICE = "110"
+    FIRE = "119"
+    AMBULANCE = "120"
+    SECTION = "section"
+    OPS = "ops"
+
+    @property
+    def label(self) -> dict[str, str]:
+        """Human names in English and Chinese."""
+        return _SERVICE_LABELS[self]
+
+
+_SERVICE_LABELS = {
+    Service.POLICE: {"en": "Police 110", "zh": "公安 110"},
+    Service.FIRE: {"en": "Fire & rescue 119", "zh": "消防救援 119"},
+    Service.AMBULANCE: {"en": "Ambulance 120", "zh": "急救 120"},
+    Service.SECTION: {"en": "Road-section centre", "zh": "路段中心"},
+    Service.OPS: {"en": "Technical duty desk", "zh": "技术值班台"},
+}
+
+_UNIT = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True, order=True)
+class Address:
+    """A recipient: a service and a unit id, written ``"120/xianning"``."""
+
+    service: Service
+    unit: str
+
+    def __post_init__(self) -> None:
+        if not _UNIT.match(self.unit):
+            raise ValueError(f"bad unit id {self.unit!r}: lowercase letters, digits, '-', '_'")
+
+    @classmethod
+    def parse(cls, text: str) -> Address:
+        """Parse ``"service/unit"``.
+
+        Raises:
+            ValueError: Not of that form, or an unknown service.
+        """
+        service, sep, unit = text.partition("/")
+        if not sep:
+            raise ValueError(f"expected SERVICE/UNIT such as '120/xianning', got {text!r}")
+        try:
+            return cls(Service(service), unit)
+        except ValueError:
+            known = ", ".join(s.value for s in Service)
+            raise ValueError(f"unknown service {service!r} in {text!r} (one of {known})") from None
+
+    def __str__(self) -> str:
+        return f"{self.service.value}/{self.unit}"
+
+
+class EventType(StrEnum):
+    """Event types of the timeline contract (snake_case)."""
+
+    CALL_RECEIVED = "call_received"
+    CALL_ANSWERED = "call_answered"
+    INCIDENT_OPENED = "incident_opened"
+    LOCATION_SET = "location_set"
+    PLAYBOOK_APPLIED = "playbook_applied"
+    ANSWER_RECORDED = "answer_recorded"
+    ADVICE_GIVEN = "advice_given"
+    PRIORITY_SET = "priority_set"
+    ORDER_SENT = "order_sent"
+    ORDER_DELIVERED = "order_delivered"
+    ORDER_STATUS = "order_status"
+    ORDER_TIMEOUT = "order_timeout"
+    ORDER_RESENT = "order_resent"
+    NOTE_ADDED = "note_added"
+    INCIDENTS_MERGED = "incidents_merged"
+    MODE_CHANGED = "mode_changed"
+    INCIDENT_RESOLVED = "incident_resolved"
+    INCIDENT_CLOSED = "incident_closed"
+    INCIDENT_REOPENED = "incident_reopened"
+    MESSAGE_REJECTED = "message_rejected"
+
+
+class IncidentStatus(StrEnum):
+    """Where an incident stands."""
+
+    OPEN = "open"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    MERGED = "merged"
+
+
+class OrderState(StrEnum):
+    """An order's progress: the console's own steps, then the recipient's reports."""
+
+    SENT = "sent"
+    DELIVERED = "delivered"
+    RECEIVED = "received"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EN_ROUTE = "en_route"
+    ON_SCENE = "on_scene"
+    CLEARED = "cleared"
+
+
+#: States a recipient may report in ``dispatch.status/1``.
+REPORTED_STATES = frozenset(
+    {OrderState.RECEIVED, OrderState.ACCEPTED, OrderState.DECLINED,
+     OrderState.EN_ROUTE, OrderState.ON_SCENE, OrderState.CLEARED}
+)
+
+PRIORITIES = (1, 2, 3, 4)
+
+
+def check_priority(value: int) -> int:
+    """Return ``value`` if it is a priority (1 highest … 4), else raise ValueError."""
+    if value not in PRIORITIES or isinstance(value, bool):
+        raise ValueError(f"priority must be 1 (highest) to 4, got {value!r}")
+    return value
+
+
+def format_stake(km: float) -> str:
+    """Write a road distance the way people say it: ``1024.3`` → ``K1024+300``."""
+    metres = round(km * 1000)
+    return f"K{metres // 1000}+{metres % 1000:03d}"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who called and how to call them back."""
+
+    name: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place as the console knows it.
+
+    ``km`` is the unrounded stake along ``road``; ``text`` is what the caller or
+    operator typed.  Any field may be unknown (``None``) early in a call.
+    """
+
+    lat: float | None = None
+    lon: float | None = None
+    road: str | None = None
+    km: float | None = None
+    direction: str | None = None
+    section: str | None = None
+    jurisdiction: str | None = None
+    text: str | None = None
+
+    @property
+    def stake(self) -> str | None:
+        """The stake as people write it (``K1024+300``), if known."""
+        return None if self.km is None else format_stake(self.km)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used in events and orders."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Location:
+        """Build from the JSON form, ignoring keys this version does not know."""
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def new_id() -> str:
+    """A fresh random UUID as text (event, order and message ids)."""
+    return str(uuid.uuid4())
+
+
+@dataclass
+class Event:
+    """One entry of the timeline.
+
+    ``seq`` is assigned by the log when the event is appended.
+    """
+
+    type: str
+    actor: str
+    at: datetime
+    incident: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    id: str = field(default_factory=new_id)
+    seq: int | None = None
+
+
+@dataclass
+class Incident:
+    """The incidents projection's row: an incident as folded from its events."""
+
+    id: str
+    opened_at: str
+    status: str = IncidentStatus.OPEN.value
+    kind: str | None = None
+    priority: int | None = None
+    road: str | None = None
+    km: float | None = None
+    section: str | None = None
+    jurisdiction: str | None = None
+    location: str | None = None
+    resolved_at: str | None = None
+    closed_at: str | None = None
+    merged_into: str | None = None
+    calls: int = 0
+    operator: str | None = None
+    last_seq: int = 0
+
+
+@dataclass
+class OutboxEntry:
+    """An order the broker has not yet acknowledged (the outbox projection's row)."""
+
+    order: str
+    incident: str | None
+    address: str
+    topic: str
+    payload: str
+    sent_seq: int
+    state: str = "pending"
+    delivered_at: str | None = None
