@@ -62,10 +62,11 @@ class Address:
         if not sep:
             raise ValueError(f"expected SERVICE/UNIT such as '120/xianning', got {text!r}")
         try:
-            return cls(Service(service), unit)
+            kind = Service(service)
         except ValueError:
             known = ", ".join(s.value for s in Service)
             raise ValueError(f"unknown service {service!r} in {text!r} (one of {known})") from None
+        return cls(kind, unit)
 
     def __str__(self) -> str:
         return f"{self.service.value}/{self.unit}"
@@ -236,3 +237,13 @@ class OutboxEntry:
     sent_seq: int
     state: str = "pending"
     delivered_at: str | None = None
+
+
+def mask_phone(phone: str) -> str:
+    """Hide the middle of a phone number: ``13800000001`` → ``138****0001``."""
+    digits = phone.strip()
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    if len(digits) <= 7:
+        return digits[:1] + "*" * (len(digits) - 3) + digits[-2:]
+    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]

@@ -40,7 +40,19 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         import_module(name).register(sub)
+    _config_everywhere(sub)
     return parser
+
+
+def _config_everywhere(sub: argparse._SubParsersAction) -> None:
+    """Accept ``--config`` after the subcommand too (``dispatch export --config F``)."""
+    for child in sub.choices.values():
+        if not any("--config" in a.option_strings for a in child._actions):
+            child.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                               help="configuration file")
+        for action in child._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                _config_everywhere(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

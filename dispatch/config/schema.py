@@ -86,7 +86,8 @@ class MqttConfig(_Section):
             port_ok = False
         if not (ok and port_ok):
             raise ValueError(
-                f"expected \"embedded\", \"mqtt://host:port\" or \"mqtts://host:port\", got {value!r}"
+                'expected "embedded", "mqtt://host:port" or "mqtts://host:port", '
+                f"got {value!r}"
             )
         return value
 

@@ -1,0 +1,7 @@
+"""``python -m dispatch.cli``."""
+
+import sys
+
+from dispatch.cli import main
+
+sys.exit(main())

@@ -1,0 +1,51 @@
+"""``dispatch timeline``: an incident's events, and rebuilding the projections."""
+
+from __future__ import annotations
+
+import argparse
+
+from dispatch.cli.common import add_db_option, lang_of, open_log
+from dispatch.errors import DispatchError
+from dispatch.i18n import text
+from dispatch.timeline.describe import describe, offset
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``timeline`` command."""
+    parser = sub.add_parser(
+        "timeline",
+        help="show an incident's timeline, or rebuild the projections",
+        description="Show INCIDENT's events with times relative to its call, the actor "
+        "and a one-line description; or --rebuild the projections from the events.",
+    )
+    parser.add_argument("incident", nargs="?", metavar="INCIDENT", help="incident id, e.g. "
+                        "20261122-0001")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="recompute incidents, outbox and id counters from the events")
+    parser.add_argument("--lang", choices=("en", "zh"), help="language (default: ui.lang)")
+    parser.add_argument("--pii", action="store_true", help="show callers' phone numbers in full")
+    add_db_option(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print a timeline or rebuild."""
+    if not args.incident and not args.rebuild:
+        raise DispatchError("timeline: name an INCIDENT, or give --rebuild")
+    lang = lang_of(args)
+    with open_log(args) as log:
+        if args.rebuild:
+            count = log.rebuild()
+            print(text("timeline.rebuilt", lang, events=count, incidents=len(log.incidents()),
+                       pending=len(log.pending_orders())))
+        if args.incident:
+            inc = log.incident(args.incident)
+            events = log.incident_events(inc.id)
+            print(text("timeline.header", lang, id=inc.id, kind=inc.kind or "?",
+                       priority=inc.priority or "?", status=inc.status))
+            start = events[0].at if events else None
+            for event in events:
+                assert start is not None
+                line = describe(event, lang, pii=args.pii)
+                print(f"{offset(event.at, start):>9}  {event.type:<18} {event.actor:<16} {line}")
+    return 0

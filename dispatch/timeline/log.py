@@ -1,0 +1,365 @@
+"""The event log: durable appends, projections in the same transaction, queries.
+
+One :class:`Timeline` owns one SQLite file.  Every append is one transaction
+that writes the events and the projection rows they change, committed with
+``synchronous=FULL``: when :meth:`Timeline.append` returns, the events survive
+a SIGKILL and a power loss.  Many events given at once share one commit.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import astuple, fields
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from dispatch.clock import Clock, SystemClock, parse_rfc3339, rfc3339
+from dispatch.errors import TimelineError, UnknownIncidentError
+from dispatch.model import Event, EventType, Incident, OutboxEntry
+from dispatch.timeline.fold import Projection, canonical_json
+from dispatch.timeline.schema import PROJECTIONS, connect
+
+_INCIDENT_COLS = [f.name for f in fields(Incident)]
+_OUTBOX_COLS = [f.name for f in fields(OutboxEntry)]
+_INSERT_EVENT = "INSERT INTO events (id, at, incident, type, actor, data) VALUES (?, ?, ?, ?, ?, ?)"
+
+
+def _upsert_sql(table: str, cols: list[str], key: str) -> str:
+    quoted = [f'"{c}"' for c in cols]
+    updates = ", ".join(f"{q}=excluded.{q}" for c, q in zip(cols, quoted, strict=True) if c != key)
+    return (
+        f"INSERT INTO {table} ({', '.join(quoted)}) VALUES ({', '.join('?' * len(cols))}) "
+        f'ON CONFLICT("{key}") DO UPDATE SET {updates}'
+    )
+
+
+_UPSERT_INCIDENT = _upsert_sql("incidents", _INCIDENT_COLS, "id")
+_UPSERT_ORDER = _upsert_sql("outbox", _OUTBOX_COLS, "order")
+_UPSERT_DAY = "INSERT INTO incident_days (day, last) VALUES (?, ?) " \
+    "ON CONFLICT(day) DO UPDATE SET last=excluded.last"
+
+
+class Timeline:
+    """An open event log.
+
+    Args:
+        path: The SQLite file (created if missing, unless ``create`` is false).
+        center: The centre this log belongs to; a log of another centre is refused.
+            ``None`` accepts whatever centre the file names (reading tools).
+        drill: Whether this is a drill log; live and drill records never share a file.
+            ``None`` accepts either (reading tools).
+        tz: The centre's time zone, whose calendar day starts incident ids.
+        clock: Where "now" comes from.
+        create: Create the file when it does not exist.
+
+    Raises:
+        TimelineError: The file is missing (and not to be created), is not a
+            dispatch log, or belongs to another centre or kind.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        center: str | None = None,
+        drill: bool | None = False,
+        tz: tzinfo = UTC,
+        clock: Clock | None = None,
+        create: bool = True,
+    ) -> None:
+        self.path = Path(path)
+        self.tz = tz
+        self.clock = clock or SystemClock()
+        if not create and not self.path.is_file():
+            raise TimelineError(f"{self.path}: no such log")
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.db = connect(str(self.path))
+            self._claim(center, drill)
+        except sqlite3.DatabaseError as exc:
+            raise TimelineError(f"{self.path}: not a dispatch log ({exc})") from None
+        self.conn = self.db.conn
+
+    def _claim(self, center: str | None, drill: bool | None) -> None:
+        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        if not meta:
+            if center is None or drill is None:
+                raise TimelineError(f"{self.path}: empty log (no centre recorded)")
+            with self.db.atomic():
+                self.db["meta"].insert_all(
+                    [{"key": "center", "value": center},
+                     {"key": "kind", "value": "drill" if drill else "live"},
+                     {"key": "created_at", "value": rfc3339(self.clock.now())}]
+                )
+            meta = {"center": center, "kind": "drill" if drill else "live"}
+        if center is not None and meta["center"] != center:
+            raise TimelineError(
+                f"{self.path}: this log belongs to centre {meta['center']!r}, not {center!r}"
+            )
+        if drill is not None and meta["kind"] != ("drill" if drill else "live"):
+            raise TimelineError(
+                f"{self.path}: this is a {meta['kind']} log; live and drill records never "
+                "share a file"
+            )
+        self.center: str = meta["center"]
+        self.drill: bool = meta["kind"] == "drill"
+
+    # -- writing ------------------------------------------------------------
+
+    def event(
+        self,
+        type: str,
+        actor: str,
+        incident: str | None = None,
+        data: dict[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> Event:
+        """Build an event stamped with this log's clock (not yet appended)."""
+        return Event(type=str(type), actor=actor, at=at or self.clock.now(),
+                     incident=incident, data=dict(data or {}))
+
+    def append(self, *events: Event) -> list[Event]:
+        """Append events in one durable transaction and fold them into the projections.
+
+        Returns:
+            The same events, their ``seq`` assigned.
+        """
+        with self.transaction() as tx:
+            tx.append(*events)
+        return list(events)
+
+    def record(
+        self,
+        type: str,
+        actor: str,
+        incident: str | None = None,
+        **data: Any,
+    ) -> Event:
+        """Build and append one event now; return it with its ``seq``."""
+        event = self.event(type, actor, incident, data)
+        self.append(event)
+        return event
+
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """A write transaction: everything appended in it commits together, or nothing.
+
+        ``BEGIN IMMEDIATE`` takes the write lock at once, so an incident number
+        read inside the transaction cannot be taken by another writer.
+        """
+        if self.conn.in_transaction:
+            raise TimelineError("nested log transactions are not supported")
+        self.conn.execute("BEGIN IMMEDIATE")
+        tx = Transaction(self)
+        try:
+            yield tx
+            tx.flush()
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def open_incident(
+        self, actor: str, data: dict[str, Any] | None = None, *, follow: Sequence[Event] = ()
+    ) -> Event:
+        """Allocate the next incident id and append its ``incident_opened`` event.
+
+        Args:
+            actor: Who opens it.
+            data: The event's data (``kind``, ``priority``, ``call``, ``location``…).
+            follow: Events to append in the same transaction; their ``incident``
+                is set to the new id.
+
+        Returns:
+            The ``incident_opened`` event; its ``incident`` is the new id.
+        """
+        with self.transaction() as tx:
+            opened = self.event(EventType.INCIDENT_OPENED, actor, tx.new_incident_id(), data)
+            for ev in follow:
+                ev.incident = opened.incident
+            tx.append(opened, *follow)
+        return opened
+
+    def rebuild(self) -> int:
+        """Recompute every projection from ``events`` alone.
+
+        Returns:
+            The number of events folded.
+        """
+        proj = Projection()
+        count = 0
+        with self.transaction():
+            for table in PROJECTIONS:
+                self.conn.execute(f"DELETE FROM {table}")
+            for event in self.events():
+                proj.apply(event)
+                count += 1
+            _write(self.conn, proj)
+        return count
+
+    # -- reading ------------------------------------------------------------
+
+    def events(
+        self,
+        incident: str | None = None,
+        *,
+        after_seq: int = 0,
+        since: datetime | None = None,
+        types: Iterable[str] | None = None,
+    ) -> Iterator[Event]:
+        """Events in log order, optionally of one incident, after a seq, since a time."""
+        where, params = ["seq > ?"], [after_seq]
+        if incident is not None:
+            where.append("incident = ?")
+            params.append(incident)
+        if since is not None:
+            where.append("at >= ?")
+            params.append(rfc3339(since))
+        if types is not None:
+            names = [str(t) for t in types]
+            where.append(f"type IN ({', '.join('?' * len(names))})")
+            params.extend(names)
+        sql = f"SELECT seq, id, at, incident, type, actor, data FROM events " \
+              f"WHERE {' AND '.join(where)} ORDER BY seq"
+        for row in self.conn.execute(sql, params):
+            yield row_to_event(row)
+
+    def incident_events(self, incident_id: str) -> list[Event]:
+        """An incident's events plus the ``call_received`` events of its calls, in order.
+
+        A call rings before its incident exists, so its ``call_received`` event
+        carries no incident; it is linked through ``data.call``.
+        """
+        sql = """
+            SELECT seq, id, at, incident, type, actor, data FROM events WHERE incident = ?1
+            UNION
+            SELECT seq, id, at, incident, type, actor, data FROM events
+            WHERE type = 'call_received' AND json_extract(data, '$.call') IN (
+                SELECT json_extract(data, '$.call') FROM events
+                WHERE incident = ?1 AND json_extract(data, '$.call') IS NOT NULL)
+            ORDER BY seq
+        """
+        return [row_to_event(row) for row in self.conn.execute(sql, [incident_id])]
+
+    def event_count(self) -> int:
+        """How many events the log holds."""
+        return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
+
+    def incident(self, incident_id: str) -> Incident:
+        """The projected incident.
+
+        Raises:
+            UnknownIncidentError: The log has no such incident.
+        """
+        found = _load_incident(self.conn, incident_id)
+        if found is None:
+            raise UnknownIncidentError(f"{self.path}: no incident {incident_id}")
+        return found
+
+    def incidents(self, status: str | None = None) -> list[Incident]:
+        """Projected incidents, oldest first, optionally of one status."""
+        sql = f"SELECT {', '.join(_INCIDENT_COLS)} FROM incidents"
+        rows = (self.conn.execute(sql + " WHERE status = ? ORDER BY id", [status]) if status
+                else self.conn.execute(sql + " ORDER BY id"))
+        return [Incident(*row) for row in rows]
+
+    def pending_orders(self) -> list[OutboxEntry]:
+        """The recovery query: orders written but not yet acknowledged by the broker."""
+        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in _OUTBOX_COLS)} FROM outbox " \
+              "WHERE state = 'pending' ORDER BY sent_seq"
+        return [OutboxEntry(*row) for row in self.conn.execute(sql)]
+
+    def outbox_entry(self, order_id: str) -> OutboxEntry | None:
+        """The outbox row of an order, delivered or not."""
+        return _load_order(self.conn, order_id)
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self.db.close()
+
+    def __enter__(self) -> Timeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Transaction:
+    """Events collected for one commit, folded into projections as they come."""
+
+    def __init__(self, log: Timeline) -> None:
+        self._log = log
+        conn = log.conn
+        self._proj = Projection(
+            load_incident=lambda i: _load_incident(conn, i),
+            load_order=lambda o: _load_order(conn, o),
+            load_day=lambda d: _load_day(conn, d),
+        )
+
+    def new_incident_id(self) -> str:
+        """Reserve the next ``YYYYMMDD-NNNN`` for today in the centre's time zone.
+
+        The number is only taken once the ``incident_opened`` event that uses it
+        is appended in this transaction.
+        """
+        day = self._log.clock.now().astimezone(self._log.tz).strftime("%Y%m%d")
+        return f"{day}-{self._proj.last_number(day) + 1:04d}"
+
+    def append(self, *events: Event) -> None:
+        """Write events now (inside the open transaction) and fold them."""
+        conn = self._log.conn
+        for event in events:
+            try:
+                cur = conn.execute(
+                    _INSERT_EVENT,
+                    (event.id, rfc3339(event.at), event.incident, str(event.type),
+                     event.actor, canonical_json(event.data)),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise TimelineError(f"event {event.id} refused: {exc}") from None
+            event.seq = cur.lastrowid
+            self._proj.apply(event)
+
+    def flush(self) -> None:
+        """Write the projection rows changed so far."""
+        _write(self._log.conn, self._proj)
+        self._proj.clear_dirty()
+
+
+def _write(conn: sqlite3.Connection, proj: Projection) -> None:
+    incidents = [proj.incidents[i] for i in sorted(proj.dirty_incidents)]
+    conn.executemany(_UPSERT_INCIDENT, [astuple(i) for i in incidents if i is not None])
+    orders = [proj.outbox[o] for o in sorted(proj.dirty_orders)]
+    conn.executemany(_UPSERT_ORDER, [astuple(o) for o in orders if o is not None])
+    conn.executemany(_UPSERT_DAY, [(d, proj.days[d]) for d in sorted(proj.dirty_days)])
+
+
+def _load_incident(conn: sqlite3.Connection, incident_id: str) -> Incident | None:
+    row = conn.execute(
+        f"SELECT {', '.join(_INCIDENT_COLS)} FROM incidents WHERE id = ?", [incident_id]
+    ).fetchone()
+    return Incident(*row) if row else None
+
+
+def _load_order(conn: sqlite3.Connection, order_id: str) -> OutboxEntry | None:
+    cols = ", ".join(f'"{c}"' for c in _OUTBOX_COLS)
+    row = conn.execute(f'SELECT {cols} FROM outbox WHERE "order" = ?', [order_id]).fetchone()
+    return OutboxEntry(*row) if row else None
+
+
+def _load_day(conn: sqlite3.Connection, day: str) -> int:
+    row = conn.execute("SELECT last FROM incident_days WHERE day = ?", [day]).fetchone()
+    return row[0] if row else 0
+
+
+def row_to_event(row: Sequence[Any]) -> Event:
+    """Turn an ``events`` row ``(seq, id, at, incident, type, actor, data)`` into an Event."""
+    seq, event_id, at, incident, kind, actor, data = row
+    return Event(type=kind, actor=actor, at=parse_rfc3339(at), incident=incident,
+                 data=json.loads(data), id=event_id, seq=seq)

@@ -1,0 +1,98 @@
+"""The log's tables, pragmas and migrations.
+
+``events`` is the contract of DESIGN (append-only, enforced by triggers);
+``incidents``, ``outbox`` and ``incident_days`` are projections folded from it
+and can be rebuilt from ``events`` alone.  ``meta`` says whose log this is.
+Migrations are sqlite-utils ``Migrations``: each runs once, in order, in a
+transaction, and is recorded in ``_sqlite_migrations``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+#: Pragmas set on every connection.  ``synchronous=FULL`` makes every commit
+#: wait for the WAL fsync: an append that returned survives a power loss.
+PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=5000",
+)
+
+migrations = Migrations("dispatch.timeline")
+
+
+@migrations()
+def m001_events(db: Database) -> None:
+    """The append-only event log and the projections of version 1."""
+    db.executescript(
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE events (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            at TEXT NOT NULL,
+            incident TEXT,
+            type TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX events_incident ON events (incident, seq);
+        CREATE INDEX events_type ON events (type, seq);
+        CREATE INDEX events_at ON events (at);
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+            BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+        CREATE TABLE incidents (
+            id TEXT PRIMARY KEY,
+            opened_at TEXT NOT NULL,
+            status TEXT NOT NULL,
+            kind TEXT,
+            priority INTEGER,
+            road TEXT,
+            km REAL,
+            section TEXT,
+            jurisdiction TEXT,
+            location TEXT,
+            resolved_at TEXT,
+            closed_at TEXT,
+            merged_into TEXT,
+            calls INTEGER NOT NULL DEFAULT 0,
+            operator TEXT,
+            last_seq INTEGER NOT NULL
+        );
+        CREATE INDEX incidents_status ON incidents (status);
+        CREATE TABLE outbox (
+            "order" TEXT PRIMARY KEY,
+            incident TEXT,
+            address TEXT NOT NULL,
+            topic TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            sent_seq INTEGER NOT NULL,
+            state TEXT NOT NULL,
+            delivered_at TEXT
+        );
+        CREATE INDEX outbox_state ON outbox (state, sent_seq);
+        CREATE TABLE incident_days (day TEXT PRIMARY KEY, last INTEGER NOT NULL);
+        """
+    )
+
+
+#: Projection tables, emptied and refilled by a rebuild.
+PROJECTIONS = ("incidents", "outbox", "incident_days")
+
+
+def connect(path: str) -> Database:
+    """Open a log file with the log's pragmas and bring its schema up to date."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    db = Database(conn, execute_plugins=False)
+    for pragma in PRAGMAS:
+        conn.execute(pragma)
+    if migrations.pending(db):
+        migrations.apply(db)
+    return db
