@@ -21,6 +21,8 @@ COMMANDS = (
     "dispatch.cli.config_cmd",
     "dispatch.cli.timeline_cmd",
     "dispatch.cli.export_cmd",
+    "dispatch.cli.playbooks_cmd",
+    "dispatch.cli.maps_cmd",
 )
 
 
