@@ -29,6 +29,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "event.order_status": {"en": "{to} reports {status}", "zh": "{to} 回报：{status}"},
     "event.order_timeout": {"en": "No acknowledgement from {to}", "zh": "{to} 未确认接单"},
     "event.order_resent": {"en": "Order to {to} sent again", "zh": "已向 {to} 重新派单"},
+    "event.order_escalated": {"en": "Escalated: no answer from {to}, phone {phone}",
+                              "zh": "升级处理：{to} 无应答，请电话联系 {phone}"},
+    "event.link_down": {"en": "Broker link down", "zh": "消息服务器连接中断"},
+    "event.link_up": {"en": "Broker link up", "zh": "消息服务器连接恢复"},
     "event.note_added": {"en": "Note: {text}", "zh": "备注：{text}"},
     "event.incidents_merged": {"en": "Merged into this incident: {merged}",
                                "zh": "并入本事件：{merged}"},
@@ -58,15 +62,19 @@ class _Blank(dict[str, Any]):
         return "?"
 
 
+def render(templates: dict[str, str], lang: str = "en", **fields: Any) -> str:
+    """Fill the template of ``lang`` (English if ``lang`` is unknown) from ``templates``."""
+    template = templates.get(lang) or templates["en"]
+    return string.Formatter().vformat(template, (), _Blank(fields))
+
+
 def text(key: str, lang: str = "en", **fields: Any) -> str:
-    """The text for ``key`` in ``lang`` (English if ``lang`` is unknown), filled in.
+    """The core text for ``key`` in ``lang``, filled in.
 
     Raises:
         KeyError: No text has that key (a programming error, not a user's).
     """
-    templates = TEXTS[key]
-    template = templates.get(lang) or templates["en"]
-    return string.Formatter().vformat(template, (), _Blank(fields))
+    return render(TEXTS[key], lang, **fields)
 
 
 def placeholders(template: str) -> set[str]:

@@ -88,6 +88,7 @@ class EventType(StrEnum):
     ORDER_STATUS = "order_status"
     ORDER_TIMEOUT = "order_timeout"
     ORDER_RESENT = "order_resent"
+    ORDER_ESCALATED = "order_escalated"
     NOTE_ADDED = "note_added"
     INCIDENTS_MERGED = "incidents_merged"
     MODE_CHANGED = "mode_changed"
@@ -95,6 +96,8 @@ class EventType(StrEnum):
     INCIDENT_CLOSED = "incident_closed"
     INCIDENT_REOPENED = "incident_reopened"
     MESSAGE_REJECTED = "message_rejected"
+    LINK_DOWN = "link_down"
+    LINK_UP = "link_up"
 
 
 class IncidentStatus(StrEnum):
@@ -227,7 +230,11 @@ class Incident:
 
 @dataclass
 class OutboxEntry:
-    """An order the broker has not yet acknowledged (the outbox projection's row)."""
+    """An order and its delivery progress (the outbox projection's row).
+
+    ``state`` is ``pending`` until the broker acknowledges the latest (re)send;
+    ``status`` is the recipient's latest report (``None``: not even ``received``).
+    """
 
     order: str
     incident: str | None
@@ -237,6 +244,11 @@ class OutboxEntry:
     sent_seq: int
     state: str = "pending"
     delivered_at: str | None = None
+    sent_at: str | None = None
+    attempts: int = 1
+    timeouts: int = 0
+    status: str | None = None
+    status_at: str | None = None
 
 
 def mask_phone(phone: str) -> str:

@@ -12,6 +12,8 @@ import pytest
 from dispatch.clock import ManualClock
 from dispatch.timeline import Timeline
 
+from .brokers import Mosquitto
+
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -43,3 +45,23 @@ def make_log(tmp_path: Path, clock: ManualClock) -> Iterator[Callable[..., Timel
 def log(make_log: Callable[..., Timeline]) -> Timeline:
     """A fresh live log."""
     return make_log()
+
+
+@pytest.fixture(scope="session")
+def mosquitto(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mosquitto]:
+    """One real mosquitto for the whole session, on a free loopback port."""
+    broker = Mosquitto(tmp_path_factory.mktemp("mosquitto"))
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def own_mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
+    """A mosquitto of this test's own, which the test may kill and restart."""
+    folder = tmp_path / "broker"
+    folder.mkdir()
+    broker = Mosquitto(folder)
+    broker.start()
+    yield broker
+    broker.kill()

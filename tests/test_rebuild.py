@@ -17,7 +17,8 @@ from dispatch.timeline import Timeline
 # One step of a history: (what, which incident/order index, a value, seconds to wait).
 step = st.tuples(
     st.sampled_from(["open", "location", "playbook", "priority", "resolve", "close", "reopen",
-                     "merge", "send", "deliver", "resend", "note", "call", "batch"]),
+                     "merge", "send", "deliver", "resend", "timeout", "status", "note", "call",
+                     "batch"]),
     st.integers(0, 20),
     st.integers(1, 4),
     st.integers(0, 7200),
@@ -65,9 +66,14 @@ def _play(log: Timeline, clock: ManualClock, steps: list[tuple[str, int, int, in
             orders.append(f"o{len(orders)}")
             log.record(E.ORDER_SENT, "op1", iid, order=orders[-1], to="120/xianning",
                        payload={"n": len(orders)})
-        elif what in ("deliver", "resend") and orders:
-            kind = E.ORDER_DELIVERED if what == "deliver" else E.ORDER_RESENT
+        elif what in ("deliver", "resend", "timeout") and orders:
+            kind = {"deliver": E.ORDER_DELIVERED, "resend": E.ORDER_RESENT,
+                    "timeout": E.ORDER_TIMEOUT}[what]
             log.record(kind, "system", iid, order=orders[idx % len(orders)])
+        elif what == "status" and orders:
+            status = ["received", "accepted", "on_scene", "cleared"][value - 1]
+            log.record(E.ORDER_STATUS, "120/xianning", iid, order=orders[idx % len(orders)],
+                       status=status)
         elif what == "batch":
             log.append(*(log.event(E.ANSWER_RECORDED, "op1", iid, {"question": "injured",
                                                                     "value": n})

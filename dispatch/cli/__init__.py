@@ -23,6 +23,8 @@ COMMANDS = (
     "dispatch.cli.export_cmd",
     "dispatch.cli.playbooks_cmd",
     "dispatch.cli.maps_cmd",
+    "dispatch.cli.bus_cmd",
+    "dispatch.cli.unit_cmd",
 )
 
 

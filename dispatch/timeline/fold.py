@@ -99,9 +99,18 @@ class Projection:
         elif kind == EventType.ORDER_SENT:
             self._order_sent(event)
         elif kind == EventType.ORDER_DELIVERED:
-            self._order_state(data.get("order"), "delivered", at)
+            self._order_change(data.get("order"), state="delivered", delivered_at=at)
         elif kind == EventType.ORDER_RESENT:
-            self._order_state(data.get("order"), "pending", None)
+            entry = self._known_order(data.get("order"))
+            if entry:
+                self._order_change(entry.order, state="pending", delivered_at=None, sent_at=at,
+                                   attempts=entry.attempts + 1)
+        elif kind == EventType.ORDER_TIMEOUT:
+            entry = self._known_order(data.get("order"))
+            if entry:
+                self._order_change(entry.order, timeouts=entry.timeouts + 1)
+        elif kind == EventType.ORDER_STATUS and data.get("status"):
+            self._order_change(data.get("order"), status=str(data["status"]), status_at=at)
         if not event.incident:
             return
         inc = self.incident(event.incident)
@@ -179,17 +188,19 @@ class Projection:
             topic=str(data.get("topic", "")),
             payload=payload if isinstance(payload, str) else canonical_json(payload),
             sent_seq=event.seq or 0,
+            sent_at=rfc3339(event.at),
         )
         self.dirty_orders.add(order_id)
 
-    def _order_state(self, order_id: object, state: str, at: str | None) -> None:
-        if not isinstance(order_id, str):
-            return
-        entry = self.order(order_id)
+    def _known_order(self, order_id: object) -> OutboxEntry | None:
+        return self.order(order_id) if isinstance(order_id, str) else None
+
+    def _order_change(self, order_id: object, **changes: object) -> None:
+        entry = self._known_order(order_id)
         if entry is None:
             return
-        self.outbox[order_id] = replace(entry, state=state, delivered_at=at)
-        self.dirty_orders.add(order_id)
+        self.outbox[entry.order] = replace(entry, **changes)  # type: ignore[arg-type]
+        self.dirty_orders.add(entry.order)
 
     def _put(self, inc: Incident) -> None:
         self.incidents[inc.id] = inc

@@ -10,9 +10,9 @@ writes it in one transaction.  An awaited append has been committed.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 
 from dispatch.model import Event
+from dispatch.tasks import stop_task
 from dispatch.timeline.log import Timeline
 
 
@@ -51,10 +51,7 @@ class GroupCommit:
         """Commit what is queued, then stop the writer."""
         if self._task is None:
             return
-        self._wake.set()
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
+        await stop_task(self._task)
         self._task = None
         self._commit_all()
 

@@ -275,6 +275,12 @@ class Timeline:
               "WHERE state = 'pending' ORDER BY sent_seq"
         return [OutboxEntry(*row) for row in self.conn.execute(sql)]
 
+    def unacknowledged_orders(self) -> list[OutboxEntry]:
+        """Orders whose latest send has neither a recipient's report nor a timeout yet."""
+        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in _OUTBOX_COLS)} FROM outbox " \
+              "WHERE status IS NULL AND timeouts < attempts ORDER BY sent_seq"
+        return [OutboxEntry(*row) for row in self.conn.execute(sql)]
+
     def outbox_entry(self, order_id: str) -> OutboxEntry | None:
         """The outbox row of an order, delivered or not."""
         return _load_order(self.conn, order_id)

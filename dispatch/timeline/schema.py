@@ -75,7 +75,12 @@ def m001_events(db: Database) -> None:
             payload TEXT NOT NULL,
             sent_seq INTEGER NOT NULL,
             state TEXT NOT NULL,
-            delivered_at TEXT
+            delivered_at TEXT,
+            sent_at TEXT,
+            attempts INTEGER NOT NULL DEFAULT 1,
+            timeouts INTEGER NOT NULL DEFAULT 0,
+            status TEXT,
+            status_at TEXT
         );
         CREATE INDEX outbox_state ON outbox (state, sent_seq);
         CREATE TABLE incident_days (day TEXT PRIMARY KEY, last INTEGER NOT NULL);

@@ -1,0 +1,1 @@
+"""The MQTT bus: payloads, topics, the reconnecting link, the outbox drain."""
