@@ -98,6 +98,11 @@ class EventType(StrEnum):
     MESSAGE_REJECTED = "message_rejected"
     LINK_DOWN = "link_down"
     LINK_UP = "link_up"
+    DEADLINE_BREACHED = "deadline_breached"
+    COMMAND_REFUSED = "command_refused"
+    INVESTIGATION_RECORDED = "investigation_recorded"
+    CALLBACK_RECORDED = "callback_recorded"
+    DRILL_SCORED = "drill_scored"
 
 
 class IncidentStatus(StrEnum):

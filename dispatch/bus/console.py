@@ -15,6 +15,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 from dispatch.bus.codec import Checks, Rejected, decode, encode
 from dispatch.bus.drain import Drain, Outgoing
@@ -133,11 +134,12 @@ class ConsoleBus:
 
     # -- orders out -------------------------------------------------------------
 
-    def send_order(self, order: OrderMessage, actor: str) -> Event:
+    def send_order(self, order: OrderMessage, actor: str, **extra: Any) -> Event:
         """Write an order to the log's outbox (its ``order_sent`` event) and wake the drain.
 
         The order is *sent* when this returns: it survives a crash and goes
-        out as soon as the link allows.
+        out as soon as the link allows.  ``extra`` goes into the event's data
+        (e.g. the reason shown to the operator).
         """
         if order.drill != self.log.drill or order.center != self.log.center:
             raise TimelineError("an order must match its log's centre and kind (live or drill)")
@@ -146,7 +148,7 @@ class ConsoleBus:
             EventType.ORDER_SENT, actor, order.incident,
             {"order": order.id, "to": order.to, "kind": order.kind,
              "priority": order.priority, "topic": self.topics.to(order.to),
-             "payload": payload.decode()},
+             "payload": payload.decode(), **extra},
         )
         self._record(event)
         self.drain.wake()

@@ -139,6 +139,9 @@ class ModesConfig(_Section):
     outage_after_s: Seconds = 30
     peak_calls: Annotated[int, Field(ge=2)] = 8
     peak_window_s: Seconds = 120
+    merge_distance_m: Annotated[float, Field(gt=0)] = 2000.0
+    merge_window_s: Seconds = 1800
+    traffic_control_calls: Annotated[int, Field(ge=2)] = 5
 
 
 class UiConfig(_Section):

@@ -1,0 +1,19 @@
+"""The dispatch desk: commands in, events out, timers, modes, roles, autopilot."""
+
+from dispatch.desk.board import Alert, Board, CallView, IncidentView, OrderView
+from dispatch.desk.desk import Desk, Refused
+from dispatch.desk.roles import PERMISSIONS, SYSTEM, Operator, Role
+
+__all__ = [
+    "PERMISSIONS",
+    "SYSTEM",
+    "Alert",
+    "Board",
+    "CallView",
+    "Desk",
+    "IncidentView",
+    "Operator",
+    "OrderView",
+    "Refused",
+    "Role",
+]

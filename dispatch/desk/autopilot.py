@@ -1,0 +1,151 @@
+"""The autopilot: the reference operator for drills, demos and benchmarks.
+
+It works every call as the playbooks say a correct operator would: answer,
+open the incident, place it from the caller's words, apply the playbook the
+classifier suggests, ask every question (taking the caller's answers;
+anything the caller does not say is "unknown"), read the required advice,
+set the priority, send the recommended orders, and close the incident once
+every recipient has cleared.  It drives the same desk as a person does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from dispatch.desk.desk import Desk
+from dispatch.desk.roles import Operator
+from dispatch.errors import DispatchError
+from dispatch.model import Event, EventType
+from dispatch.tasks import stop_task
+
+log = logging.getLogger(__name__)
+
+FINAL = {"cleared", "declined"}
+
+
+class Autopilot:
+    """Works every call that reaches the desk.
+
+    Args:
+        desk: The desk to drive.
+        operator: Who the log names as actor.
+    """
+
+    def __init__(self, desk: Desk, operator: Operator | None = None) -> None:
+        self.desk = desk
+        self.operator = operator or Operator("autopilot")
+        self.errors: list[str] = []
+        self._queue: asyncio.Queue[Event] = asyncio.Queue()
+        self._task: asyncio.Task[None] | None = None
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    def start(self) -> None:
+        """Listen to the desk and work in a task of the running loop."""
+        self.desk.listeners.append(self._heard)
+        for call, _ in self.desk.queue():  # calls already ringing (after a restart)
+            self._queue.put_nowait(self.desk.log.event(EventType.CALL_RECEIVED, "restart",
+                                                       data={"call": call.id}))
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="autopilot")
+
+    async def stop(self) -> None:
+        """Stop working."""
+        if self._heard in self.desk.listeners:
+            self.desk.listeners.remove(self._heard)
+        await stop_task(self._task)
+        self._task = None
+
+    async def idle(self) -> None:
+        """Return once every event heard so far has been handled."""
+        while not self._queue.empty() or not self._idle.is_set():
+            await self._queue.join()
+
+    def _heard(self, event: Event) -> None:
+        if event.type in (EventType.CALL_RECEIVED, EventType.ORDER_STATUS,
+                          EventType.INCIDENT_RESOLVED):
+            self._idle.clear()
+            self._queue.put_nowait(event)
+
+    async def _run(self) -> None:
+        while True:
+            event = await self._queue.get()
+            try:
+                self.handle(event)
+            except DispatchError as exc:
+                self.errors.append(f"{event.type}: {exc}")
+                log.info("autopilot: %s", exc)
+            finally:
+                self._queue.task_done()
+                if self._queue.empty():
+                    self._idle.set()
+            await asyncio.sleep(0)  # let the bus and the timers run between steps
+
+    def handle(self, event: Event) -> None:
+        """React to one event."""
+        if event.type == EventType.CALL_RECEIVED:
+            self.work_call(event.data.get("call") or event.id)
+        elif event.type == EventType.ORDER_STATUS and event.data.get("status") in FINAL:
+            self.close_if_done(event.incident)
+        elif event.type == EventType.INCIDENT_RESOLVED and event.incident:
+            inc = self.desk.board.incidents.get(event.incident)
+            if inc is not None and inc.status == "resolved":
+                self.desk.close(self.operator, inc.id)
+
+    def work_call(self, call_id: str) -> str | None:
+        """Work one ringing call from answer to dispatch; return its incident."""
+        desk, me = self.desk, self.operator
+        call = desk.board.calls.get(call_id)
+        if call is None or call.answered_at is not None:
+            return None
+        desk.answer(me, call_id)
+        iid = desk.open_incident(me, call_id)
+        where = _where(call.location)
+        if where:
+            try:
+                desk.set_location(me, iid, where)
+            except DispatchError as exc:
+                desk.note(me, iid, f"location not found: {where} ({exc})")
+        desk.apply_playbook(me, iid)
+        if not desk.board.incidents[iid].open:
+            return iid  # a duplicate, merged into the first call about the same event
+        for question in desk.guidance(iid).questions:
+            desk.record_answer(me, iid, question.id, call.answers.get(question.id))
+        guide = desk.guidance(iid, complete=True)
+        for advice in guide.advice:
+            if advice.required:
+                desk.give_advice(me, iid, advice.id)
+        desk.set_priority(me, iid, guide.priority, guide.priority_reason)
+        inc = desk.board.incidents[iid]
+        wanted = [r.service for r in guide.services if r.service.value not in inc.services_sent()]
+        if inc.open and wanted:
+            desk.dispatch(me, iid, wanted)
+        return iid
+
+    def close_if_done(self, incident: str | None) -> None:
+        """Close an incident once every recipient has cleared (or declined)."""
+        inc = self.desk.board.incidents.get(incident or "")
+        while inc is not None and inc.merged_into:
+            inc = self.desk.board.incidents.get(inc.merged_into)
+        if inc is None or inc.status in ("closed", "merged") or not inc.orders:
+            return
+        if not all(o.state in FINAL for o in inc.orders.values()):
+            return
+        me = self.desk
+        if inc.kind == "complaint":
+            if inc.investigated_at is None:
+                me.record_investigation(self.operator, inc.id, "investigated by the unit")
+            if inc.callback_at is None:
+                me.record_callback(self.operator, inc.id, satisfied=True)
+        if inc.status == "open":
+            me.resolve(self.operator, inc.id)
+        me.close(self.operator, inc.id)
+
+
+def _where(location: Any) -> str | None:
+    if isinstance(location, str) and location.strip():
+        return location
+    if isinstance(location, dict) and "lat" in location and "lon" in location:
+        return f"{location['lat']},{location['lon']}"
+    return None

@@ -1,0 +1,390 @@
+"""The desk's picture of the floor, folded from events: calls, incidents, orders, mode.
+
+:class:`Board` is pure: :meth:`Board.apply` takes one event and updates the
+picture.  The live desk applies every event it records or hears; replay
+applies the events of a log in order, so a replayed board equals the live
+one.  Screens read the board; they never keep state of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from dispatch.model import Event, EventType, IncidentStatus, OrderState
+
+#: Order states in the order they advance (a late report never moves one back).
+_RANK = {s: i for i, s in enumerate(
+    ["sent", "delivered", "received", "accepted", "declined", "en_route", "on_scene", "cleared"])}
+
+
+@dataclass
+class CallView:
+    """A call as the queue shows it."""
+
+    id: str
+    at: datetime
+    caller: dict[str, str]
+    says: str
+    location: Any
+    answers: dict[str, Any]
+    answered_at: datetime | None = None
+    answered_by: str | None = None
+    incident: str | None = None
+
+
+@dataclass
+class OrderView:
+    """One order of an incident and how far it got."""
+
+    id: str
+    to: str
+    kind: str
+    sent_at: datetime
+    state: str = OrderState.SENT.value
+    history: list[tuple[datetime, str]] = field(default_factory=list)
+    eta_s: int | None = None
+    note: str | None = None
+    attempts: int = 1
+    timed_out: bool = False
+    escalated_phone: str | None = None
+
+    @property
+    def service(self) -> str:
+        """The service part of the address (``120``)."""
+        return self.to.partition("/")[0]
+
+    def first(self, state: str) -> datetime | None:
+        """When the recipient first reported ``state``."""
+        return next((at for at, s in self.history if s == state), None)
+
+
+@dataclass
+class IncidentView:
+    """An incident with everything the operator works with."""
+
+    id: str
+    opened_at: datetime
+    opened_by: str
+    calls: list[str] = field(default_factory=list)
+    kind: str | None = None
+    priority: int | None = None
+    status: str = IncidentStatus.OPEN.value
+    location: dict[str, Any] = field(default_factory=dict)
+    recipients: dict[str, str] = field(default_factory=dict)
+    answers: dict[str, Any] = field(default_factory=dict)
+    advice: list[str] = field(default_factory=list)
+    orders: dict[str, OrderView] = field(default_factory=dict)
+    notes: list[tuple[datetime, str, str]] = field(default_factory=list)
+    merged_into: str | None = None
+    merged: list[str] = field(default_factory=list)
+    auto: str | None = None
+    investigated_at: datetime | None = None
+    callback_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    breached: set[str] = field(default_factory=set)
+    traffic_control: bool = False
+
+    @property
+    def open(self) -> bool:
+        """Still being worked (not resolved, closed or merged)."""
+        return self.status == IncidentStatus.OPEN.value
+
+    @property
+    def first_order_at(self) -> datetime | None:
+        """When the first order went out."""
+        return min((o.sent_at for o in self.orders.values()), default=None)
+
+    def services_sent(self) -> set[str]:
+        """Services that already have an order."""
+        return {o.service for o in self.orders.values()}
+
+
+@dataclass
+class Alert:
+    """Something the operator must see (never modal)."""
+
+    at: datetime
+    kind: str
+    incident: str | None
+    text: dict[str, Any]
+
+
+class Board:
+    """The floor, folded from events."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, CallView] = {}
+        self.incidents: dict[str, IncidentView] = {}
+        self.order_incident: dict[str, str] = {}
+        self.mode = "normal"
+        self.mode_incident: dict[str, str] = {}
+        self.link_up: bool | None = None
+        self.link_since: datetime | None = None
+        self.alerts: list[Alert] = []
+        self.call_times: list[datetime] = []
+        self.breached_calls: set[str] = set()
+        self.last_seq = 0
+
+    # -- queries ------------------------------------------------------------
+
+    def ringing(self) -> list[CallView]:
+        """Calls not yet answered, oldest first."""
+        return sorted((c for c in self.calls.values() if c.answered_at is None),
+                      key=lambda c: c.at)
+
+    def open_incidents(self) -> list[IncidentView]:
+        """Incidents still being worked, oldest first."""
+        return [i for i in self.incidents.values() if i.open]
+
+    def waiting_orders(self) -> list[OrderView]:
+        """Orders not yet acknowledged by the broker (waiting in the outbox)."""
+        return [o for i in self.incidents.values() for o in i.orders.values()
+                if o.state == OrderState.SENT.value]
+
+    # -- the fold -------------------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the board."""
+        if event.seq:
+            self.last_seq = max(self.last_seq, event.seq)
+        handler = _HANDLERS.get(event.type)
+        if handler is not None:
+            handler(self, event)
+
+    def _incident(self, event: Event) -> IncidentView | None:
+        return self.incidents.get(event.incident or "")
+
+    def _order(self, event: Event) -> OrderView | None:
+        oid = event.data.get("order")
+        iid = self.order_incident.get(oid or "")
+        inc = self.incidents.get(iid or "")
+        return inc.orders.get(oid) if inc and oid else None
+
+    def _alert(self, event: Event, kind: str, **text: Any) -> None:
+        self.alerts.append(Alert(event.at, kind, event.incident, text))
+        del self.alerts[:-200]  # the screen shows the latest; the log keeps them all
+
+
+def _call_received(b: Board, e: Event) -> None:
+    d = e.data
+    call_id = d.get("call") or e.id
+    b.calls[call_id] = CallView(call_id, e.at, dict(d.get("caller") or {}), d.get("says", ""),
+                                d.get("location"), dict(d.get("answers") or {}))
+    b.call_times.append(e.at)
+    del b.call_times[:-1000]
+
+
+def _call_answered(b: Board, e: Event) -> None:
+    call = b.calls.get(e.data.get("call", ""))
+    if call:
+        call.answered_at, call.answered_by = e.at, e.actor
+
+
+def _opened(b: Board, e: Event) -> None:
+    assert e.incident
+    d = e.data
+    inc = IncidentView(e.incident, e.at, e.actor, kind=d.get("kind"), priority=d.get("priority"),
+                       auto=d.get("auto"))
+    if d.get("call"):
+        inc.calls.append(d["call"])
+        call = b.calls.get(d["call"])
+        if call:
+            call.incident = e.incident
+            if call.answered_at is None:
+                call.answered_at, call.answered_by = e.at, e.actor
+    if d.get("auto"):
+        b.mode_incident[d["auto"]] = e.incident
+    b.incidents[e.incident] = inc
+
+
+def _location(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.location = dict(e.data.get("location") or {})
+        inc.recipients = dict(e.data.get("recipients") or {})
+
+
+def _playbook(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.kind = e.data.get("playbook")
+
+
+def _answer(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc and e.data.get("question"):
+        inc.answers[e.data["question"]] = e.data.get("value")
+
+
+def _advice(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc and e.data.get("advice") and e.data["advice"] not in inc.advice:
+        inc.advice.append(e.data["advice"])
+
+
+def _priority(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.priority = e.data.get("priority")
+
+
+def _order_sent(b: Board, e: Event) -> None:
+    inc, d = b._incident(e), e.data
+    if inc and d.get("order"):
+        inc.orders[d["order"]] = OrderView(d["order"], d.get("to", ""), d.get("kind", ""), e.at,
+                                           history=[(e.at, "sent")])
+        b.order_incident[d["order"]] = inc.id
+        if d.get("kind") == "traffic_control":
+            inc.traffic_control = True
+
+
+def _advance(order: OrderView, state: str, at: datetime) -> None:
+    order.history.append((at, state))
+    if _RANK.get(state, -1) > _RANK.get(order.state, -1):
+        order.state = state
+
+
+def _delivered(b: Board, e: Event) -> None:
+    order = b._order(e)
+    if order:
+        _advance(order, OrderState.DELIVERED.value, e.at)
+
+
+def _status(b: Board, e: Event) -> None:
+    order = b._order(e)
+    if order:
+        _advance(order, str(e.data.get("status")), e.at)
+        order.eta_s = e.data.get("eta_s", order.eta_s)
+        order.note = e.data.get("note", order.note)
+        if e.data.get("status") == "declined":
+            b._alert(e, "declined", to=order.to, note=order.note)
+
+
+def _timeout(b: Board, e: Event) -> None:
+    order = b._order(e)
+    if order:
+        order.timed_out = True
+        b._alert(e, "order_timeout", to=order.to)
+
+
+def _escalated(b: Board, e: Event) -> None:
+    order = b._order(e)
+    if order:
+        order.escalated_phone = e.data.get("phone")
+        b._alert(e, "escalated", to=order.to, phone=order.escalated_phone)
+
+
+def _resent(b: Board, e: Event) -> None:
+    order = b._order(e)
+    if order:
+        order.attempts += 1
+        order.state = OrderState.SENT.value if order.state == "delivered" else order.state
+
+
+def _note(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.notes.append((e.at, e.actor, e.data.get("text", "")))
+
+
+def _merged(b: Board, e: Event) -> None:
+    into = b._incident(e)
+    if not into:
+        return
+    for other_id in e.data.get("merged") or []:
+        other = b.incidents.get(other_id)
+        if other is None or other is into:
+            continue
+        other.status, other.merged_into = IncidentStatus.MERGED.value, into.id
+        into.calls.extend(c for c in other.calls if c not in into.calls)
+        into.merged.append(other.id)
+        for oid, order in other.orders.items():
+            into.orders.setdefault(oid, order)
+            b.order_incident[oid] = into.id
+        other.calls = []
+
+
+def _resolved(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.status, inc.resolved_at = IncidentStatus.RESOLVED.value, e.at
+
+
+def _closed(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.status, inc.closed_at = IncidentStatus.CLOSED.value, e.at
+
+
+def _reopened(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.status, inc.closed_at, inc.resolved_at = IncidentStatus.OPEN.value, None, None
+
+
+def _mode(b: Board, e: Event) -> None:
+    b.mode = e.data.get("mode", "normal")
+    b._alert(e, "mode", mode=b.mode)
+
+
+def _link(b: Board, e: Event) -> None:
+    b.link_up, b.link_since = e.type == EventType.LINK_UP, e.at
+
+
+def _breach(b: Board, e: Event) -> None:
+    deadline = e.data.get("deadline", "")
+    inc = b._incident(e)
+    if inc:
+        inc.breached.add(deadline)
+    elif e.data.get("call"):
+        b.breached_calls.add(e.data["call"])
+    b._alert(e, "breach", deadline=deadline, call=e.data.get("call"))
+
+
+def _investigated(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.investigated_at = e.at
+
+
+def _callback(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        inc.callback_at = e.at
+
+
+def _refused(b: Board, e: Event) -> None:
+    b._alert(e, "refused", command=e.data.get("command"), reason=e.data.get("reason"))
+
+
+_HANDLERS = {
+    EventType.CALL_RECEIVED: _call_received,
+    EventType.CALL_ANSWERED: _call_answered,
+    EventType.INCIDENT_OPENED: _opened,
+    EventType.LOCATION_SET: _location,
+    EventType.PLAYBOOK_APPLIED: _playbook,
+    EventType.ANSWER_RECORDED: _answer,
+    EventType.ADVICE_GIVEN: _advice,
+    EventType.PRIORITY_SET: _priority,
+    EventType.ORDER_SENT: _order_sent,
+    EventType.ORDER_DELIVERED: _delivered,
+    EventType.ORDER_STATUS: _status,
+    EventType.ORDER_TIMEOUT: _timeout,
+    EventType.ORDER_ESCALATED: _escalated,
+    EventType.ORDER_RESENT: _resent,
+    EventType.NOTE_ADDED: _note,
+    EventType.INCIDENTS_MERGED: _merged,
+    EventType.INCIDENT_RESOLVED: _resolved,
+    EventType.INCIDENT_CLOSED: _closed,
+    EventType.INCIDENT_REOPENED: _reopened,
+    EventType.MODE_CHANGED: _mode,
+    EventType.LINK_DOWN: _link,
+    EventType.LINK_UP: _link,
+    EventType.DEADLINE_BREACHED: _breach,
+    EventType.INVESTIGATION_RECORDED: _investigated,
+    EventType.CALLBACK_RECORDED: _callback,
+    EventType.COMMAND_REFUSED: _refused,
+}

@@ -1,0 +1,398 @@
+"""The dispatch desk: commands in, events out.
+
+Every command is checked against the operator's role (a refusal is a
+``command_refused`` event and a :class:`Refused` error), written to the log
+with the operator as actor, folded into the :class:`~dispatch.desk.board.Board`
+and announced to listeners.  Events the bus records (calls, deliveries,
+reports, link changes) take the same path.  The console, drills, the
+autopilot, benchmarks and tests all drive this class.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from dispatch.bus.console import ConsoleBus
+from dispatch.bus.payloads import OrderMessage
+from dispatch.clock import Clock
+from dispatch.config.schema import ModesConfig, SlaConfig
+from dispatch.desk import modes, timers
+from dispatch.desk.board import Board, CallView, IncidentView
+from dispatch.desk.roles import Operator
+from dispatch.errors import DeskError, DispatchError
+from dispatch.geo import Place, RoadMap
+from dispatch.model import Event, EventType, Service, check_priority, new_id
+from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
+from dispatch.tasks import stop_task
+from dispatch.timeline import Timeline
+
+log = logging.getLogger(__name__)
+
+Listener = Callable[[Event], None]
+
+
+class Refused(DeskError):
+    """A command the operator's role does not allow, or the incident's state forbids."""
+
+
+class Desk:
+    """One console's dispatch service.
+
+    Args:
+        log_: The event log (live or drill).
+        bus: The console's side of the bus (started and stopped with the desk).
+        playbooks: The loaded playbooks.
+        roadmap: The loaded map.
+        sla: Service-level deadlines.
+        modes_config: Outage and peak thresholds.
+        service: Service language (forbidden-phrase checks); ``None`` skips them.
+        lang: Language of guidance texts.
+        tick_s: Real seconds between timer checks (``None``: call :meth:`tick` yourself).
+    """
+
+    def __init__(
+        self,
+        log_: Timeline,
+        bus: ConsoleBus,
+        playbooks: PlaybookSet,
+        roadmap: RoadMap,
+        *,
+        sla: SlaConfig | None = None,
+        modes_config: ModesConfig | None = None,
+        service: ServiceLanguage | None = None,
+        lang: str = "en",
+        tick_s: float | None = 1.0,
+    ) -> None:
+        self.log = log_
+        self.bus = bus
+        self.clock: Clock = log_.clock
+        self.playbooks = playbooks
+        self.roadmap = roadmap
+        self.sla = sla or SlaConfig()
+        self.modes = modes_config or ModesConfig()
+        self.service = service
+        self.lang = lang
+        self.tick_s = tick_s
+        self.board = Board()
+        self.listeners: list[Listener] = []
+        self._ticker: asyncio.Task[None] | None = None
+        for event in log_.events():  # a restart picks up every open incident from the log
+            self.board.apply(event)
+        bus.listeners.append(self._heard)
+
+    # -- lifecycle ----------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the bus (which drains the outbox) and the timers."""
+        await self.bus.start()
+        if self.tick_s:
+            self._ticker = asyncio.get_running_loop().create_task(self._tick_loop(), name="desk")
+
+    async def stop(self) -> None:
+        """Stop the timers and the bus; nothing recorded is lost."""
+        await stop_task(self._ticker)
+        self._ticker = None
+        await self.bus.stop()
+
+    async def _tick_loop(self) -> None:
+        assert self.tick_s
+        while True:
+            await asyncio.sleep(self.tick_s)
+            try:
+                self.tick()
+            except Exception:
+                log.exception("desk timers failed")
+
+    def tick(self) -> list[Event]:
+        """Check every deadline, the automatic modes and acknowledgements, now."""
+        events = timers.check(self)
+        events += modes.check(self)
+        events += self.bus.check_acks()
+        return events
+
+    # -- recording ------------------------------------------------------------------
+
+    def _heard(self, event: Event) -> None:
+        """An event the bus recorded (call, delivery, report, link change)."""
+        self._fold(event)
+        if event.type == EventType.CALL_RECEIVED:
+            modes.on_call(self)
+
+    def _fold(self, *events: Event) -> None:
+        for event in events:
+            self.board.apply(event)
+            for listener in list(self.listeners):
+                try:
+                    listener(event)
+                except Exception:
+                    log.exception("desk listener failed")
+
+    def record(self, *events: Event) -> list[Event]:
+        """Append events in one commit, fold them and tell the listeners."""
+        self.log.append(*events)
+        self._fold(*events)
+        return list(events)
+
+    def event(self, type_: str, by: Operator | str, incident: str | None = None,
+              **data: Any) -> Event:
+        """Build an event stamped now, acted by ``by``."""
+        actor = by.id if isinstance(by, Operator) else by
+        return self.log.event(type_, actor, incident, data)
+
+    def _allow(self, by: Operator, command: str, incident: str | None = None) -> None:
+        if not by.may(command):
+            reason = f"role {by.role.value} may not {command.replace('_', ' ')}"
+            self.record(self.event(EventType.COMMAND_REFUSED, by, incident, command=command,
+                                   role=by.role.value, reason=reason))
+            raise Refused(f"{by.id}: {reason}")
+
+    def incident(self, incident_id: str, *, open_only: bool = True) -> IncidentView:
+        """An incident of the board.
+
+        Raises:
+            DeskError: Unknown, or (with ``open_only``) no longer open.
+        """
+        inc = self.board.incidents.get(incident_id)
+        if inc is None:
+            raise DeskError(f"no incident {incident_id}")
+        if open_only and not inc.open:
+            where = f" into {inc.merged_into}" if inc.merged_into else ""
+            raise DeskError(f"incident {incident_id} is {inc.status}{where}")
+        return inc
+
+    # -- calls ------------------------------------------------------------------------
+
+    def receive_call(self, by: Operator, caller: dict[str, str], says: str,
+                     location: Any = None, answers: dict[str, Any] | None = None) -> str:
+        """Log a call typed in by the operator (calls from the gateway come over the bus)."""
+        self._allow(by, "receive_call")
+        call_id = new_id()
+        self.record(self.event(EventType.CALL_RECEIVED, by, call=call_id, caller=caller,
+                               says=says, location=location, answers=answers or {}))
+        modes.on_call(self)
+        return call_id
+
+    def queue(self) -> list[tuple[CallView, float]]:
+        """Ringing calls, oldest first, with seconds waited."""
+        now = self.clock.now()
+        return [(c, (now - c.at).total_seconds()) for c in self.board.ringing()]
+
+    def answer(self, by: Operator, call_id: str | None = None) -> CallView:
+        """Answer a ringing call (the oldest when none is named)."""
+        self._allow(by, "answer")
+        ringing = self.board.ringing()
+        call = next((c for c in ringing if c.id == call_id), None) if call_id else \
+            (ringing[0] if ringing else None)
+        if call is None:
+            raise DeskError(f"no ringing call {call_id}" if call_id else "no call is ringing")
+        self.record(self.event(EventType.CALL_ANSWERED, by, call=call.id))
+        return call
+
+    def open_incident(self, by: Operator, call_id: str | None = None, **data: Any) -> str:
+        """Open an incident for a call (or none: an operator's own report)."""
+        self._allow(by, "open_incident")
+        if call_id:
+            call = self.board.calls.get(call_id)
+            if call is None:
+                raise DeskError(f"no call {call_id}")
+            if call.incident:
+                raise DeskError(f"call {call_id} already belongs to incident {call.incident}")
+            data["call"] = call_id
+        opened = self.log.open_incident(by.id, data)
+        self._fold(opened)
+        assert opened.incident
+        return opened.incident
+
+    # -- working an incident --------------------------------------------------------------
+
+    def set_location(self, by: Operator, incident: str, where: str) -> Place:
+        """Place an incident from stake text or ``lat,lon`` (via the map).
+
+        Raises:
+            DeskError: The map cannot place it (the message says why).
+        """
+        self._allow(by, "set_location", incident)
+        self.incident(incident)
+        try:
+            place = self.roadmap.locate(where)
+        except DispatchError as exc:
+            raise DeskError(str(exc)) from None
+        self.record(self.event(
+            EventType.LOCATION_SET, by, incident, location=place.to_location().to_dict(),
+            recipients={str(s.value): str(a) for s, a in place.recipients.items()},
+            notes=list(place.notes)))
+        modes.on_placed(self, incident)
+        return place
+
+    def apply_playbook(self, by: Operator, incident: str, playbook: str | None = None) -> str:
+        """Apply a playbook: the operator's choice, or the classifier's best for the call."""
+        self._allow(by, "apply_playbook", incident)
+        inc = self.incident(incident)
+        words: list[str] = []
+        if playbook is None:
+            says = " ".join(self.board.calls[c].says for c in inc.calls if c in self.board.calls)
+            ranked = self.playbooks.classify(says)
+            if not ranked:
+                raise DeskError("the caller's words suggest no playbook: choose one")
+            playbook, words = ranked[0].playbook, list(ranked[0].words)
+        if playbook not in self.playbooks:
+            raise DeskError(f"no playbook {playbook!r} (one of {', '.join(self.playbooks.ids)})")
+        self.record(self.event(EventType.PLAYBOOK_APPLIED, by, incident, playbook=playbook,
+                               suggested=bool(words), words=words))
+        modes.on_placed(self, incident)
+        return playbook
+
+    def guidance(self, incident: str, lang: str | None = None, *,
+                 complete: bool = False) -> Guidance:
+        """What the playbook says now for this incident's answers."""
+        inc = self.incident(incident, open_only=False)
+        if not inc.kind:
+            raise DeskError(f"incident {incident} has no playbook yet")
+        return self.playbooks.guide(inc.kind, inc.answers, lang=lang or self.lang,
+                                    complete=complete)
+
+    def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
+        """Record the caller's answer (``None``: asked, the caller does not know)."""
+        self._allow(by, "record_answer", incident)
+        inc = self.incident(incident)
+        if not inc.kind:
+            raise DeskError("apply a playbook before recording answers")
+        from dispatch.playbook import coerce_answer
+
+        try:
+            coerced = coerce_answer(self.playbooks.get(inc.kind), question, value)
+        except DispatchError as exc:
+            raise DeskError(str(exc)) from None
+        self.record(self.event(EventType.ANSWER_RECORDED, by, incident, question=question,
+                               value=coerced))
+
+    def give_advice(self, by: Operator, incident: str, advice: str) -> None:
+        """Mark a safety advice as read to the caller."""
+        self._allow(by, "give_advice", incident)
+        inc = self.incident(incident)
+        spec = self.playbooks.get(inc.kind) if inc.kind else None
+        if spec is not None and advice not in {a.id for a in spec.advice}:
+            raise DeskError(f"playbook {inc.kind} has no advice {advice!r}")
+        if advice not in inc.advice:
+            self.record(self.event(EventType.ADVICE_GIVEN, by, incident, advice=advice))
+
+    def set_priority(self, by: Operator, incident: str, priority: int, reason: str = "") -> None:
+        """Set the priority (1 highest … 4)."""
+        self._allow(by, "set_priority", incident)
+        self.incident(incident)
+        try:
+            check_priority(priority)
+        except ValueError as exc:
+            raise DeskError(str(exc)) from None
+        self.record(self.event(EventType.PRIORITY_SET, by, incident, priority=priority,
+                               reason=reason))
+
+    def dispatch(self, by: Operator, incident: str,
+                 services: Iterable[Service | str] | None = None, *, kind: str | None = None,
+                 reason: str = "") -> list[str]:
+        """Send one order per service (default: the recommended ones not yet sent).
+
+        Returns:
+            The order ids.
+        """
+        self._allow(by, "dispatch", incident)
+        inc = self.incident(incident)
+        reasons: dict[str, str] = {}
+        if services is None:
+            guide = self.guidance(incident)
+            reasons = {r.service.value: r.reason for r in guide.services}
+            chosen = [s for s in reasons if s not in inc.services_sent()]
+        else:
+            chosen = [Service(s).value for s in services]
+        sent = []
+        for service in chosen:
+            order = self._order(by, inc, service, kind or inc.kind or "other")
+            self.bus.send_order(order, by.id, service=service,
+                                reason=reasons.get(service, reason))
+            sent.append(order.id)
+        return sent
+
+    def _address(self, inc: IncidentView, service: str) -> str:
+        if service in inc.recipients:
+            return inc.recipients[service]
+        if service == Service.OPS.value:
+            stations = [s for s in self.roadmap.stations if s.service is Service.OPS]
+            if stations:
+                return str(stations[0].address)
+        raise DeskError(f"no {service} recipient for incident {inc.id}: set its location first")
+
+    def _order(self, by: Operator, inc: IncidentView, service: str, kind: str) -> OrderMessage:
+        calls = [self.board.calls[c] for c in inc.calls if c in self.board.calls]
+        caller = calls[0].caller if calls else {}
+        summary = "; ".join(c.says for c in calls[:3])[:1000]
+        priority = inc.priority
+        if priority is None and inc.kind:
+            priority = self.guidance(inc.id).priority
+        return OrderMessage.model_validate({
+            "schema": "dispatch.order/1", "id": new_id(), "at": self.clock.now(),
+            "center": self.log.center, "drill": self.log.drill, "incident": inc.id,
+            "to": self._address(inc, service), "kind": kind, "priority": priority or 3,
+            "location": {k: v for k, v in inc.location.items()}, "summary": summary,
+            "answers": {k: v for k, v in inc.answers.items() if v is not None},
+            "advice_given": inc.advice, "caller": caller, "operator": by.id})
+
+    def note(self, by: Operator, incident: str, text: str) -> list[PhraseHit]:
+        """Add a note; forbidden phrases are flagged (in the event and the return value)."""
+        self._allow(by, "note", incident)
+        self.incident(incident, open_only=False)
+        hits = self.service.check(text, note=True) if self.service else []
+        self.record(self.event(EventType.NOTE_ADDED, by, incident, text=text,
+                               flagged=[h.id for h in hits]))
+        return hits
+
+    def merge(self, by: Operator, into: str, others: Iterable[str], reason: str = "") -> None:
+        """Merge duplicate incidents into ``into`` (their calls and orders move over)."""
+        self._allow(by, "merge", into)
+        self.incident(into)
+        merged = [i for i in others if i != into]
+        for other in merged:
+            self.incident(other)
+        if merged:
+            self.record(self.event(EventType.INCIDENTS_MERGED, by, into, merged=merged,
+                                   reason=reason))
+
+    def resolve(self, by: Operator, incident: str) -> None:
+        """The job is done on the road."""
+        self._allow(by, "resolve", incident)
+        self.incident(incident)
+        self.record(self.event(EventType.INCIDENT_RESOLVED, by, incident))
+
+    def close(self, by: Operator, incident: str) -> None:
+        """Close the incident (a complaint only after its callback is recorded)."""
+        self._allow(by, "close", incident)
+        inc = self.incident(incident, open_only=False)
+        if inc.status in ("closed", "merged"):
+            raise DeskError(f"incident {incident} is already {inc.status}")
+        if inc.kind == "complaint" and inc.callback_at is None:
+            raise DeskError("a complaint closes only after the callback is recorded")
+        self.record(self.event(EventType.INCIDENT_CLOSED, by, incident))
+
+    def reopen(self, by: Operator, incident: str) -> None:
+        """Reopen a resolved or closed incident (supervisors)."""
+        self._allow(by, "reopen", incident)
+        inc = self.incident(incident, open_only=False)
+        if inc.status not in ("resolved", "closed"):
+            raise DeskError(f"incident {incident} is {inc.status}, not resolved or closed")
+        self.record(self.event(EventType.INCIDENT_REOPENED, by, incident))
+
+    def record_investigation(self, by: Operator, incident: str, finding: str) -> None:
+        """The unit complained about has investigated (complaints)."""
+        self._allow(by, "record_investigation", incident)
+        self.incident(incident)
+        self.record(self.event(EventType.INVESTIGATION_RECORDED, by, incident, finding=finding))
+
+    def record_callback(self, by: Operator, incident: str, satisfied: bool,
+                        note: str = "") -> None:
+        """The complainant was called back; record satisfaction (complaints)."""
+        self._allow(by, "record_callback", incident)
+        self.incident(incident, open_only=False)
+        self.record(self.event(EventType.CALLBACK_RECORDED, by, incident, satisfied=satisfied,
+                               note=note))
