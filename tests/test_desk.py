@@ -156,3 +156,46 @@ def test_a_restart_recovers_every_open_incident(make_log, clock: ManualClock) ->
     assert [c.id for c, _ in again.queue()] == [ringing]
     assert len(again.log.pending_orders()) == 1
     assert again.board.incidents[iid].location["road"] == "G4"
+
+
+COMMANDS = {
+    "receive_call": lambda d, by, i: d.receive_call(by, CALLER, "x"),
+    "answer": lambda d, by, i: d.answer(by),
+    "open_incident": lambda d, by, i: d.open_incident(by),
+    "set_location": lambda d, by, i: d.set_location(by, i, "G4 K1024+300"),
+    "apply_playbook": lambda d, by, i: d.apply_playbook(by, i, "accident"),
+    "record_answer": lambda d, by, i: d.record_answer(by, i, "injured", 1),
+    "give_advice": lambda d, by, i: d.give_advice(by, i, "leave_lanes"),
+    "set_priority": lambda d, by, i: d.set_priority(by, i, 2),
+    "dispatch": lambda d, by, i: d.dispatch(by, i, ["110"]),
+    "note": lambda d, by, i: d.note(by, i, "n"),
+    "merge": lambda d, by, i: d.merge(by, i, []),
+    "resolve": lambda d, by, i: d.resolve(by, i),
+    "close": lambda d, by, i: d.close(by, i),
+    "record_investigation": lambda d, by, i: d.record_investigation(by, i, "f"),
+    "record_callback": lambda d, by, i: d.record_callback(by, i, True),
+    "reopen": lambda d, by, i: d.reopen(by, i),
+}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_command_is_checked_against_every_role(log: Timeline, role: Role) -> None:
+    from dispatch.desk.roles import PERMISSIONS
+
+    desk = make_desk(log)
+    iid = _work(desk)
+    who = Operator(f"{role.value}-1", role)
+    refused = 0
+    for name, command in COMMANDS.items():
+        if name in PERMISSIONS[role]:
+            continue
+        with pytest.raises(Refused, match=f"{who.id}: role {role.value} may not "
+                                          f"{name.replace('_', ' ')}"):
+            command(desk, who, iid)
+        refused += 1
+        audit = list(log.events(types=["command_refused"]))[-1]
+        assert (audit.actor, audit.data["command"], audit.data["role"]) == \
+            (who.id, name, role.value)
+    assert len(list(log.events(types=["command_refused"]))) == refused
+    expected = {Role.OPERATOR: 1, Role.SUPERVISOR: 0, Role.TRAINER: 0, Role.ADMIN: 16}[role]
+    assert refused == expected

@@ -8,9 +8,11 @@ a clear message saying what to do, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import socket
+import sys
 
 from amqtt.broker import Broker
 
@@ -96,3 +98,66 @@ class EmbeddedBroker:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+
+class BrokerProcess:
+    """The embedded broker in a child process (``dispatch broker``), for drills.
+
+    A drill's ``broker_down`` fault must cut every connection at once, as a
+    crash would; killing a process does exactly that, and keeps the broker's
+    own troubles out of the console's event loop.
+
+    Args:
+        host: Address to bind.
+        port: TCP port.
+    """
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 11883) -> None:
+        self.host = host
+        self.port = port
+        self._proc: asyncio.subprocess.Process | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the child is alive."""
+        return self._proc is not None and self._proc.returncode is None
+
+    async def start(self) -> None:
+        """Start the child and return once it listens.
+
+        Raises:
+            PortTaken: The port is in use.
+            BusError: The broker did not start.
+        """
+        check_port_free(self.host, self.port)
+        self._proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "dispatch", "broker", "--host", self.host,
+            "--port", str(self.port), stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL)
+        assert self._proc.stdout is not None
+        try:
+            line = await asyncio.wait_for(self._proc.stdout.readline(), 30)
+        except TimeoutError:
+            line = b""
+        if b"listening" not in line:
+            await self.kill()
+            raise BusError(f"the broker did not start on {self.host}:{self.port}")
+
+    async def kill(self) -> None:
+        """Kill the child at once (a crash: every connection drops)."""
+        if self.running:
+            assert self._proc is not None
+            self._proc.kill()
+            await self._proc.wait()
+        self._proc = None
+
+    async def stop(self) -> None:
+        """Stop the child gracefully (killed if it takes more than 5 s)."""
+        if self.running:
+            assert self._proc is not None
+            self._proc.terminate()
+            try:
+                await asyncio.wait_for(self._proc.wait(), 5)
+            except TimeoutError:
+                await self.kill()
+        self._proc = None

@@ -24,7 +24,10 @@ COMMANDS = (
     "dispatch.cli.playbooks_cmd",
     "dispatch.cli.maps_cmd",
     "dispatch.cli.bus_cmd",
+    "dispatch.cli.drill_cmd",
+    "dispatch.cli.replay_cmd",
     "dispatch.cli.unit_cmd",
+    "dispatch.cli.report_cmd",
 )
 
 
@@ -59,10 +62,21 @@ def _config_everywhere(sub: argparse._SubParsersAction) -> None:
                 _config_everywhere(action)
 
 
+def _logging() -> None:
+    """Warnings and errors to stderr; the MQTT client's socket chatter only when it matters."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # paho reports every dropped socket while the broker is away: the link's own
+    # events (link_down / link_up) already say so in the log.
+    logging.getLogger("mqtt").setLevel(logging.CRITICAL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    _logging()
     if not getattr(args, "func", None):
         parser.print_help()
         return 0

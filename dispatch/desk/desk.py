@@ -166,10 +166,14 @@ class Desk:
     # -- calls ------------------------------------------------------------------------
 
     def receive_call(self, by: Operator, caller: dict[str, str], says: str,
-                     location: Any = None, answers: dict[str, Any] | None = None) -> str:
-        """Log a call typed in by the operator (calls from the gateway come over the bus)."""
+                     location: Any = None, answers: dict[str, Any] | None = None,
+                     call_id: str | None = None) -> str:
+        """Log a call typed in by the operator (calls from the gateway come over the bus).
+
+        While the broker is down the phones still ring: the operator types the call.
+        """
         self._allow(by, "receive_call")
-        call_id = new_id()
+        call_id = call_id or new_id()
         self.record(self.event(EventType.CALL_RECEIVED, by, call=call_id, caller=caller,
                                says=says, location=location, answers=answers or {}))
         modes.on_call(self)

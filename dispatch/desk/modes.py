@@ -67,6 +67,8 @@ def _open_auto(desk: Desk, auto: str, playbook: str, reason: str, **answers: obj
     desk.apply_playbook(SYSTEM, opened.incident, playbook)
     for question, value in answers.items():
         desk.record_answer(SYSTEM, opened.incident, question, value)
+    guide = desk.guidance(opened.incident, complete=True)
+    desk.set_priority(SYSTEM, opened.incident, guide.priority, guide.priority_reason)
     return opened.incident
 
 

@@ -24,8 +24,8 @@ CALL_WORK = frozenset({
 
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OPERATOR: CALL_WORK,
-    # Reopening a closed incident and overriding the mode are a supervisor's call.
-    Role.SUPERVISOR: CALL_WORK | {"reopen", "set_mode"},
+    # Reopening a closed incident is a supervisor's call.
+    Role.SUPERVISOR: CALL_WORK | {"reopen"},
     # Trainers work calls in drills and may reopen to replay a step.
     Role.TRAINER: CALL_WORK | {"reopen"},
     # Administrators manage accounts, not incidents.

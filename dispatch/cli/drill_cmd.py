@@ -1,0 +1,85 @@
+"""``dispatch drill``: play a drill file and score it."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from dispatch.cli.common import config_of, lang_of
+from dispatch.config import database_path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``drill`` command."""
+    parser = sub.add_parser("drill", help="play a drill scenario and score it")
+    parser.add_argument("file", type=Path, metavar="FILE", help="a drill file (playbooks/drills/)")
+    parser.add_argument("--speed", type=float, default=1.0,
+                        help="drill seconds per real second (default 1)")
+    parser.add_argument("--autopilot", action="store_true",
+                        help="the reference operator works the calls")
+    parser.add_argument("--headless", action="store_true", help="no screen (the only mode yet)")
+    parser.add_argument("--db", type=Path, metavar="PATH",
+                        help="drill log (default: a new file in [storage] drill_dir)")
+    parser.add_argument("--report", type=Path, metavar="PATH", help="write the JSON report here")
+    parser.add_argument("--grace", type=float, default=900, metavar="S",
+                        help="drill seconds after the script for recipients to clear")
+    parser.add_argument("--pii", action="store_true", help="callers' numbers unmasked in reports")
+    parser.add_argument("--lang", choices=("en", "zh"), help="language of the summary")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the drill and print its summary."""
+    from dispatch.drill.runner import DrillRunner
+    from dispatch.drill.scenario import load_scenario
+    from dispatch.errors import DispatchError
+
+    if args.speed <= 0:
+        raise DispatchError("--speed must be positive")
+    config = config_of(args)
+    scenario = load_scenario(args.file)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    db = args.db or database_path(config, drill=True, name=f"{scenario.drill.id}-{stamp}")
+    if not args.headless:
+        print("dispatch drill: the console is not built yet; running headless", file=sys.stderr)
+    runner = DrillRunner(scenario, config, db, speed=args.speed, autopilot=args.autopilot,
+                         grace_s=args.grace, pii=args.pii)
+    result = asyncio.run(runner.run())
+    report = result.report
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
+    print(summary(report, lang_of(args)))
+    return 0
+
+
+def summary(report: dict[str, Any], lang: str = "en") -> str:
+    """A readable summary of a drill report."""
+    zh = lang == "zh"
+    title = report["title"]["zh" if zh else "en"]
+    lines = [f"{'演练' if zh else 'Drill'} {report['drill']}: {title}",
+             f"{'得分' if zh else 'Score'}: {report['score']}/100   "
+             f"{'记录' if zh else 'log'}: {report['db']}"]
+    for n, call in enumerate(report["calls"], 1):
+        answer = "—" if call["answer_s"] is None else f"{call['answer_s']:.0f}s"
+        dispatch = "—" if call["dispatch_s"] is None else f"{call['dispatch_s']:.0f}s"
+        lines.append(
+            f"{n:>3}. +{call['at_s']:.0f}s {call['incident'] or '—'} "
+            f"{call['playbook']['chosen'] or '—'} "
+            f"{'接听' if zh else 'answer'} {answer} {'派单' if zh else 'dispatch'} {dispatch} "
+            f"{'得分' if zh else 'score'} {call['score']:g}")
+        if call["orders"]["missing"]:
+            lines.append(f"       {'漏派' if zh else 'missing orders'}: "
+                         f"{', '.join(call['orders']['missing'])}")
+        if call["advice"]["missing"]:
+            lines.append(f"       {'漏提示' if zh else 'missing advice'}: "
+                         f"{', '.join(call['advice']['missing'])}")
+        if not call["playbook"]["ok"]:
+            lines.append(f"       {'应采用预案' if zh else 'expected playbook'}: "
+                         f"{call['playbook']['expected']}")
+    return "\n".join(lines)

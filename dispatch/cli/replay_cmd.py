@@ -1,0 +1,59 @@
+"""``dispatch replay``: step through a recorded log with its time offsets."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+
+from dispatch.cli.common import lang_of
+from dispatch.errors import DispatchError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``replay`` command."""
+    parser = sub.add_parser("replay", help="replay a recorded log (after-action review)")
+    parser.add_argument("db", type=Path, metavar="DB", help="a live or drill log")
+    parser.add_argument("--incident", metavar="ID", help="only this incident")
+    parser.add_argument("--speed", type=float, default=0.0,
+                        help="replay at this many times the recorded pace (0: at once)")
+    parser.add_argument("--headless", action="store_true", help="print steps (the only mode yet)")
+    parser.add_argument("--lang", choices=("en", "zh"), help="language of descriptions")
+    parser.add_argument("--pii", action="store_true", help="show callers' numbers in full")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print each step, then the final state of every incident."""
+    from dispatch.drill.replay import Replay, Step
+    from dispatch.timeline import Timeline
+    from dispatch.timeline.describe import describe, offset
+
+    if args.speed < 0:
+        raise DispatchError("--speed must not be negative")
+    lang = lang_of(args)
+    if not args.headless:
+        print("dispatch replay: the console is not built yet; replaying headless",
+              file=sys.stderr)
+    with Timeline(args.db, center=None, drill=None, create=False) as log:
+        replay = Replay.of(log, args.incident)
+        if args.incident and not replay.events:
+            raise DispatchError(f"{args.db}: no events for incident {args.incident}")
+    if not replay.events:
+        print("(empty log)")
+        return 0
+    start = replay.events[0].at
+
+    def show(step: Step) -> None:
+        e = step.event
+        print(f"{offset(e.at, start):>9}  {e.incident or '-':<13} {e.type:<18} {e.actor:<14} "
+              f"{describe(e, lang, pii=args.pii)}", flush=True)
+
+    asyncio.run(replay.play(args.speed, show))
+    print()
+    for inc in sorted(replay.projection.incidents.values(), key=lambda i: i.id if i else ""):
+        if inc is not None:
+            print(f"{inc.id}  {inc.kind or '?':<10} {inc.status:<9} priority {inc.priority or '?'}"
+                  f"  calls {inc.calls}  {inc.road or ''} {inc.km if inc.km is not None else ''}")
+    return 0
