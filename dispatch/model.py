@@ -103,6 +103,10 @@ class EventType(StrEnum):
     INVESTIGATION_RECORDED = "investigation_recorded"
     CALLBACK_RECORDED = "callback_recorded"
     DRILL_SCORED = "drill_scored"
+    OPERATOR_LOGIN = "operator_login"
+    OPERATOR_LOGOUT = "operator_logout"
+    LOGIN_FAILED = "login_failed"
+    OPERATOR_CHANGED = "operator_changed"
 
 
 class IncidentStatus(StrEnum):

@@ -88,6 +88,24 @@ def m001_events(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_operators(db: Database) -> None:
+    """Operator accounts: scrypt password hashes and roles (not part of the event fold)."""
+    db.executescript(
+        """
+        CREATE TABLE operators (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL,
+            hash TEXT NOT NULL,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            changed_at TEXT NOT NULL
+        );
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTIONS = ("incidents", "outbox", "incident_days")
 
