@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from shapely.geometry.base import BaseGeometry
 
 from dispatch.model import Address, Service
+from dispatch.paths import shipped
 
 ROADS = "roads.geojson"
 JURISDICTIONS = "jurisdictions.geojson"
@@ -39,9 +40,7 @@ _ROAD = r"^[GS][0-9]{1,4}(?:[A-Z][0-9]{0,2})?$"
 
 def shipped_maps() -> Path:
     """The demo map folder shipped at the top of the repository."""
-    import dispatch
-
-    return Path(dispatch.__file__).resolve().parents[1] / "maps"
+    return shipped("maps")
 
 
 @dataclass(frozen=True)

@@ -23,9 +23,9 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-import dispatch
 from dispatch.errors import PlaybookError
 from dispatch.model import Service
+from dispatch.paths import shipped
 from dispatch.playbook.conditions import ConditionError, compile_condition
 from dispatch.playbook.schema import PlaybookSpec, ServiceSpec, Text
 from dispatch.playbook.tomlpos import key_lines, line_of
@@ -66,7 +66,7 @@ M = TypeVar("M", bound=BaseModel)
 
 def shipped_folder() -> Path:
     """The ``playbooks/`` folder shipped at the top of the repository."""
-    return Path(dispatch.__file__).resolve().parents[1] / "playbooks"
+    return shipped("playbooks")
 
 
 @dataclass(frozen=True)
