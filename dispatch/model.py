@@ -107,6 +107,8 @@ class EventType(StrEnum):
     OPERATOR_LOGOUT = "operator_logout"
     LOGIN_FAILED = "login_failed"
     OPERATOR_CHANGED = "operator_changed"
+    ORDER_CANCELLED = "order_cancelled"
+    ADVISORY_PUBLISHED = "advisory_published"
 
 
 class IncidentStatus(StrEnum):
@@ -258,6 +260,14 @@ class OutboxEntry:
     timeouts: int = 0
     status: str | None = None
     status_at: str | None = None
+
+
+def mask_name(name: str) -> str:
+    """Hide all but the first character of a name: ``李四`` → ``李*``, ``Li Wei`` → ``L*****``."""
+    name = name.strip()
+    if not name:
+        return ""
+    return name[0] + "*" * max(1, len(name) - 1)
 
 
 def mask_phone(phone: str) -> str:

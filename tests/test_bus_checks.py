@@ -67,7 +67,7 @@ def test_live_message_on_the_drill_root() -> None:
 
 def test_signatures() -> None:
     signed = sign(call(), KEY)
-    checks = Checks("hubei", False, KEY, require_signature=True)
+    checks = Checks("hubei", False, KEY)
     assert decode(canonical(signed), CallMessage, checks).caller.name == "Li"
     # key order and spacing do not matter: the signature is over canonical JSON
     assert decode(json.dumps(signed, indent=2).encode(), CallMessage, checks)
@@ -77,8 +77,8 @@ def test_signatures() -> None:
         decode(canonical(sign(call(), b"other key")), CallMessage, checks)
     with pytest.raises(Rejected, match="missing signature"):
         decode(canonical(call()), CallMessage, checks)
-    relaxed = Checks("hubei", False, KEY, require_signature=False)
-    assert decode(canonical(call()), CallMessage, relaxed)  # unsigned accepted unless required
+    # Without a key nothing is signed or checked.
+    assert decode(canonical(call()), CallMessage, Checks("hubei", False))
 
 
 def test_encode_refuses_oversize() -> None:
@@ -159,12 +159,12 @@ async def test_forged_status_is_refused(
 ) -> None:
     log: Timeline = make_log()
     bus = ConsoleBus(log, settings(mosquitto.port, "console-k"), clock=clock, tick_s=None,
-                     key=KEY, require_signature=True)
+                     key=KEY)
     heard = events_of(bus)
     await bus.start()
     honest = UnitClient(Address.parse("120/xianning"), UnitStore(tmp_path / "h.db"),
                         settings(mosquitto.port, "u-honest"), center="hubei", clock=clock,
-                        key=KEY, require_signature=True)
+                        key=KEY)
     await honest.start()
     await honest.link.wait_up()
     iid = log.open_incident("op1").incident
@@ -232,6 +232,6 @@ def test_status_payload_round_trip() -> None:
         {"schema": "dispatch.status/1", "id": new_id(), "at": datetime(2026, 11, 22, tzinfo=UTC),
          "center": "hubei", "drill": False, "order": new_id(), "incident": "20261122-0001",
          "from": "120/xianning", "status": "en_route", "eta_s": 600})
-    again = decode(encode(msg, KEY), StatusMessage, Checks("hubei", False, KEY, True))
+    again = decode(encode(msg, KEY), StatusMessage, Checks("hubei", False, KEY))
     assert again == msg.model_copy(update={"sig": again.sig})
     assert json.loads(encode(msg))["from"] == "120/xianning"

@@ -11,9 +11,12 @@ import pytest
 
 from dispatch.cli import main
 from dispatch.clock import ManualClock
+from dispatch.desk import Role
 from dispatch.model import EventType as E
+from dispatch.operators import Accounts
 from dispatch.timeline import Timeline
 from dispatch.timeline.export import event_record
+from dispatch.timeline.mask import mask_event
 
 
 @pytest.fixture
@@ -42,7 +45,7 @@ def test_timeline_shows_relative_times_actors_and_descriptions(
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"Incident {iid} · accident · priority ? · closed"
     assert lines[1].split() [:3] == ["+0:00", "call_received", "gateway"]
-    assert "Call from 李明 (138****0001): “三辆车追尾，有人受伤”" in lines[1]
+    assert "Call from 李* (138****0001): “三辆车追尾，有人受伤”" in lines[1]
     assert "+0:04" in lines[2] and "incident_opened" in lines[2]
     assert "Location: G4 K1024+300 往武汉方向 xianning" in lines[3]
     assert "+0:34" in lines[4] and "Order sent to 120/xianning" in lines[4]
@@ -51,10 +54,15 @@ def test_timeline_shows_relative_times_actors_and_descriptions(
 
 
 def test_timeline_in_chinese_and_with_pii(
-    written: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+    written: tuple[Path, str], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db, iid = written
-    assert main(["timeline", iid, "--db", str(db), "--lang", "zh", "--pii"]) == 0
+    with Timeline(db, create=False, center=None, drill=None) as log:
+        Accounts(log).add("setup", "wang", "wangpass1", Role.SUPERVISOR)
+    monkeypatch.setattr("sys.stdin", io.StringIO("wangpass1\n"))
+    assert main(["timeline", iid, "--db", str(db), "--lang", "zh", "--pii", "--as", "wang",
+                 "--password-stdin"]) == 0
     out = capsys.readouterr().out
     assert "来电 李明（13800000001）" in out and "事件已关闭" in out
 
@@ -78,10 +86,21 @@ def test_rebuild_command(written: tuple[Path, str], capsys: pytest.CaptureFixtur
 
 
 def test_export_jsonl_reproduces_every_event(
-    written: tuple[Path, str], capsys: pytest.CaptureFixture[str]
+    written: tuple[Path, str], capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     db, _ = written
     assert main(["export", "--format", "jsonl", "--db", str(db)]) == 0
+    exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    with Timeline(db, create=False, center=None, drill=None) as log:
+        # By default callers are masked in the copy (the log keeps the truth) ...
+        assert exported == [event_record(mask_event(e)) for e in log.events()]
+        assert exported[0]["data"]["caller"] == {"name": "李*", "phone": "138****0001"}
+        Accounts(log).add("setup", "wang", "wangpass1", Role.SUPERVISOR)
+    # ... and a supervisor's --pii export reproduces every event exactly.
+    monkeypatch.setattr("sys.stdin", io.StringIO("wangpass1\n"))
+    assert main(["export", "--format", "jsonl", "--db", str(db), "--pii", "--as", "wang",
+                 "--password-stdin"]) == 0
     exported = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     with Timeline(db, create=False, center=None, drill=None) as log:
         expected = [event_record(e) for e in log.events()]
@@ -99,7 +118,7 @@ def test_export_csv_to_file_and_since(written: tuple[Path, str], tmp_path: Path)
     assert main(["export", "--format", "csv", "--db", str(db), "--out", str(out)]) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert len(rows) == 6 and rows[0]["type"] == "call_received"
-    assert json.loads(rows[0]["data"])["caller"]["name"] == "李明"
+    assert json.loads(rows[0]["data"])["caller"]["name"] == "李*"  # masked without --pii
     assert main(["export", "--db", str(db), "--out", str(out),
                  "--since", "2026-11-22T01:00:00Z"]) == 0
     assert [json.loads(x)["type"] for x in out.read_text().splitlines()] == ["incident_closed"]

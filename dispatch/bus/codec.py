@@ -68,14 +68,13 @@ class Checks:
     Args:
         center: The centre id every payload must name.
         drill: ``True`` on the drill root (payloads must say ``drill: true``), else ``False``.
-        key: The shared HMAC key, if configured.
-        require_signature: Refuse unsigned messages (only meaningful with a key).
+        key: The shared HMAC key, if configured.  With a key every inbound
+            message must carry a valid signature: unsigned ones are refused.
     """
 
     center: str
     drill: bool
     key: bytes | None = None
-    require_signature: bool = False
 
 
 def decode(raw: bytes | bytearray, model: type[M], checks: Checks) -> M:
@@ -117,10 +116,10 @@ def _check_signature(obj: dict[str, Any], checks: Checks) -> None:
     if checks.key is None:
         return
     if sig is None:
-        if checks.require_signature:
-            raise Rejected("missing signature")
-        return
-    if not isinstance(sig, str) or not hmac.compare_digest(sig, signature(obj, checks.key)):
+        raise Rejected("missing signature")
+    # Compare bytes: compare_digest raises TypeError on non-ASCII text (found by fuzzing).
+    if not isinstance(sig, str) or not hmac.compare_digest(
+            sig.encode("utf-8", "surrogatepass"), signature(obj, checks.key).encode()):
         raise Rejected("bad signature")
 
 

@@ -20,7 +20,13 @@ from typing import Any
 from dispatch.bus.codec import Checks, Rejected, decode, encode
 from dispatch.bus.drain import Drain, Outgoing
 from dispatch.bus.link import Link, LinkSettings
-from dispatch.bus.payloads import CallMessage, OrderMessage, Presence, StatusMessage
+from dispatch.bus.payloads import (
+    AdvisoryMessage,
+    CallMessage,
+    OrderMessage,
+    Presence,
+    StatusMessage,
+)
 from dispatch.bus.topics import Topics
 from dispatch.clock import Clock, SystemClock, parse_rfc3339, rfc3339
 from dispatch.errors import TimelineError
@@ -41,8 +47,8 @@ class ConsoleBus:
         settings: How to reach the broker.
         console_id: This console's id (presence topic).
         clock: Time source.
-        key: Shared HMAC key, if configured.
-        require_signature: Refuse unsigned inbound messages.
+        key: Shared HMAC key, if configured: outbound messages are signed and
+            inbound ones without a valid signature are refused.
         ack_s: Acknowledgement deadline for an order, in seconds.
         max_resends: Resends after which only the operator's phone call is left.
         phone_of: Returns a recipient's phone number for the escalation.
@@ -58,7 +64,6 @@ class ConsoleBus:
         console_id: str = "console",
         clock: Clock | None = None,
         key: bytes | None = None,
-        require_signature: bool = False,
         ack_s: float = 30,
         max_resends: int = 3,
         phone_of: Callable[[str], str | None] | None = None,
@@ -67,7 +72,7 @@ class ConsoleBus:
         self.log = log_
         self.clock = clock or SystemClock()
         self.topics = Topics(log_.center, log_.drill)
-        self.checks = Checks(log_.center, log_.drill, key, require_signature)
+        self.checks = Checks(log_.center, log_.drill, key)
         self.key = key
         self.ack_s = ack_s
         self.max_resends = max_resends
@@ -86,6 +91,10 @@ class ConsoleBus:
         )
         self.link.listen(self._link_changed)
         self.drain = Drain(self.link, self._pending, self._delivered)
+        # Public advisories wait in memory until the link is up (the log keeps them).
+        self._advisories: list[Outgoing] = []
+        self.advisory_drain = Drain(self.link, lambda: list(self._advisories),
+                                    self._advisories.remove)
         self._ticker: asyncio.Task[None] | None = None
 
     # -- lifecycle --------------------------------------------------------------
@@ -94,6 +103,7 @@ class ConsoleBus:
         """Connect, and drain whatever the log still holds (recovery after a restart)."""
         self.link.start()
         self.drain.start()
+        self.advisory_drain.start()
         if self.tick_s:
             self._ticker = asyncio.get_running_loop().create_task(self._tick(), name="ack-timer")
 
@@ -102,6 +112,7 @@ class ConsoleBus:
         await stop_task(self._ticker)
         self._ticker = None
         await self.drain.stop()
+        await self.advisory_drain.stop()
         await self.link.stop()
 
     async def __aenter__(self) -> ConsoleBus:
@@ -153,6 +164,18 @@ class ConsoleBus:
         self._record(event)
         self.drain.wake()
         return event
+
+    def publish_advisory(self, advisory: AdvisoryMessage) -> str:
+        """Queue a public advisory for ``{root}/advisories``, retained; return the topic.
+
+        Retained, so that a wallboard or a public-information system that
+        connects later still gets the current advisory (a ``Cancel`` replaces it).
+        """
+        payload = encode(advisory, self.key)
+        self._advisories.append(Outgoing(advisory.id, self.topics.advisories, payload,
+                                         retain=True))
+        self.advisory_drain.wake()
+        return self.topics.advisories
 
     def _pending(self) -> list[Outgoing]:
         return [Outgoing(e.order, e.topic, e.payload.encode()) for e in self.log.pending_orders()]

@@ -26,6 +26,7 @@ class Outgoing:
     key: str
     topic: str
     payload: bytes
+    retain: bool = False
 
 
 class Drain:
@@ -87,7 +88,7 @@ class Drain:
         """
         count = 0
         for item in self._pending():
-            await self.link.publish(item.topic, item.payload)
+            await self.link.publish(item.topic, item.payload, retain=item.retain)
             result = self._delivered(item)
             if asyncio.iscoroutine(result):
                 await result

@@ -144,6 +144,16 @@ class EventMessage(Envelope):
     data: dict[str, Any] = Field(default_factory=dict)
 
 
+class AdvisoryMessage(Envelope):
+    """``dispatch.advisory/1``: a public advisory; ``cap`` holds the CAP 1.2 XML alert."""
+
+    schema_: Literal["dispatch.advisory/1"] = Field(alias="schema")
+    identifier: Short
+    msg_type: Literal["Alert", "Update", "Cancel"]
+    incident: Short | None = None
+    cap: Annotated[str, Field(max_length=60000)]
+
+
 class Presence(_Model):
     """Retained presence of a console or recipient (the will says ``online: false``)."""
 

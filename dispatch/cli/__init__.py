@@ -28,6 +28,9 @@ COMMANDS = (
     "dispatch.cli.replay_cmd",
     "dispatch.cli.unit_cmd",
     "dispatch.cli.report_cmd",
+    "dispatch.cli.operators_cmd",
+    "dispatch.cli.bench_cmd",
+    "dispatch.cli.console_cmd",
 )
 
 

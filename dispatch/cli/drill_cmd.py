@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from dispatch.cli.auth import add_pii_options, authorize_pii
 from dispatch.cli.common import config_of, lang_of
 from dispatch.config import database_path
 
@@ -22,13 +22,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="drill seconds per real second (default 1)")
     parser.add_argument("--autopilot", action="store_true",
                         help="the reference operator works the calls")
-    parser.add_argument("--headless", action="store_true", help="no screen (the only mode yet)")
+    parser.add_argument("--headless", action="store_true",
+                        help="no screen: play the drill and print the summary")
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="drill log (default: a new file in [storage] drill_dir)")
     parser.add_argument("--report", type=Path, metavar="PATH", help="write the JSON report here")
     parser.add_argument("--grace", type=float, default=900, metavar="S",
                         help="drill seconds after the script for recipients to clear")
-    parser.add_argument("--pii", action="store_true", help="callers' numbers unmasked in reports")
+    add_pii_options(parser)
     parser.add_argument("--lang", choices=("en", "zh"), help="language of the summary")
     parser.set_defaults(func=run)
 
@@ -43,12 +44,15 @@ def run(args: argparse.Namespace) -> int:
         raise DispatchError("--speed must be positive")
     config = config_of(args)
     scenario = load_scenario(args.file)
+    pii = authorize_pii(args, None, "drill")  # the centre's accounts are in the live log
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     db = args.db or database_path(config, drill=True, name=f"{scenario.drill.id}-{stamp}")
     if not args.headless:
-        print("dispatch drill: the console is not built yet; running headless", file=sys.stderr)
+        from dispatch.cli.console_cmd import run_drill
+
+        return run_drill(args, scenario, db, lang_of(args), pii=pii)
     runner = DrillRunner(scenario, config, db, speed=args.speed, autopilot=args.autopilot,
-                         grace_s=args.grace, pii=args.pii)
+                         grace_s=args.grace, pii=pii)
     result = asyncio.run(runner.run())
     report = result.report
     if args.report:

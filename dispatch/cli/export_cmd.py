@@ -1,27 +1,46 @@
-"""``dispatch export``: every event of a log as JSON lines or CSV."""
+"""``dispatch export``: the event log as JSON lines or CSV, incidents as EIDO, advisories as CAP.
+
+Callers' names and phone numbers are masked in every format unless ``--pii``
+is given by an operator whose role may see them (``--as``, a supervisor).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from dispatch.cli.auth import add_pii_options, authorize_pii
 from dispatch.cli.common import add_db_option, config_of, lang_of, open_log
 from dispatch.clock import parse_rfc3339
 from dispatch.errors import DispatchError
 from dispatch.i18n import text
+from dispatch.model import EventType
 from dispatch.timeline.export import FORMATS, write_events
+from dispatch.timeline.mask import masked
+
+ALL_FORMATS = (*FORMATS, "eido", "cap")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``export`` command."""
-    parser = sub.add_parser("export", help="export the event log (jsonl or csv)")
-    parser.add_argument("--format", choices=FORMATS, default="jsonl", help="output format")
-    parser.add_argument("--out", metavar="FILE", type=Path, help="write here (default: stdout)")
+    parser = sub.add_parser(
+        "export", help="export the event log (jsonl, csv), incidents (eido) or advisories (cap)",
+        description="jsonl / csv: every event. eido: one NENA EIDO JSON document per "
+        "incident (JSON lines, or one file per incident with --out DIR). cap: the public "
+        "advisories as CAP 1.2 XML (one file per alert with --out DIR). Callers' names and "
+        "numbers are masked unless --pii.")
+    parser.add_argument("--format", choices=ALL_FORMATS, default="jsonl", help="output format")
+    parser.add_argument("--out", metavar="FILE|DIR",
+                        help="write here (default: stdout); an existing folder or a path "
+                        "ending in / gets one file per document (eido, cap)")
     parser.add_argument("--since", metavar="WHEN",
                         help="only events at or after WHEN: a date (2026-11-22, the centre's "
                         "calendar) or an RFC 3339 time")
+    parser.add_argument("--incident", metavar="ID", help="eido: only this incident")
+    add_pii_options(parser)
     add_db_option(parser)
     parser.set_defaults(func=run)
 
@@ -47,16 +66,65 @@ def parse_since(value: str, tz) -> datetime:  # type: ignore[no-untyped-def]
         ) from None
 
 
+def _target(raw: str | None) -> tuple[Path | None, bool]:
+    """``--out`` as a path, and whether it names a folder (existing, or ending in ``/``)."""
+    if not raw:
+        return None, False
+    return Path(raw), raw.endswith(("/", "\\")) or Path(raw).is_dir()
+
+
 def run(args: argparse.Namespace) -> int:
     """Write the export."""
     tz = config_of(args).center.tz
     since = parse_since(args.since, tz) if args.since else None
+    out, folder = _target(args.out)
     with open_log(args) as log:
-        events = log.events(since=since)
-        if args.out:
-            with args.out.open("w", encoding="utf-8", newline="") as out:
-                count = write_events(events, out, args.format)
-            print(text("export.done", lang_of(args), count=count, out=args.out), file=sys.stderr)
+        pii = authorize_pii(args, log, "export")
+        if args.format in FORMATS:
+            if folder:
+                raise DispatchError(f"--out {args.out}: {args.format} goes to one file")
+            events = masked(log.events(since=since), pii)
+            if out:
+                with out.open("w", encoding="utf-8", newline="") as stream:
+                    count = write_events(events, stream, args.format)
+                print(text("export.done", lang_of(args), count=count, out=out),
+                      file=sys.stderr)
+            else:
+                write_events(events, sys.stdout, args.format)
+            return 0
+        if args.format == "eido":
+            from dispatch.interchange.eido import documents
+
+            docs = documents(log.events(since=since), log.center, pii=pii,
+                             incident=args.incident)
+            if args.incident and not docs:
+                raise DispatchError(f"{log.path}: no incident {args.incident}")
+            files = [(f"{d['incidentComponent']['localIncidentIdentifier']}.eido.json",
+                      json.dumps(d, ensure_ascii=False, indent=2) + "\n") for d in docs]
+            lines = [json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n" for d in docs]
         else:
-            write_events(events, sys.stdout, args.format)
+            alerts = [e.data for e in log.events(since=since,
+                                                 types=[EventType.ADVISORY_PUBLISHED.value])
+                      if isinstance(e.data.get("cap"), str)]
+            files = [(f"{a.get('identifier', n)}.xml", a["cap"] + "\n")
+                     for n, a in enumerate(alerts, 1)]
+            lines = [a["cap"] + "\n" for a in alerts]
+            if out and not folder and len(alerts) > 1:
+                raise DispatchError(f"--out {args.out}: {len(alerts)} CAP alerts are "
+                                    "separate XML documents: give a folder (--out DIR/)")
+    return _write(args, out, folder, files, lines)
+
+
+def _write(args: argparse.Namespace, out: Path | None, folder: bool,
+           files: list[tuple[str, str]], lines: list[str]) -> int:
+    if out is not None and folder:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, body in files:
+            (out / name).write_text(body, encoding="utf-8")
+        print(text("export.done", lang_of(args), count=len(files), out=out), file=sys.stderr)
+    elif out is not None:
+        out.write_text("".join(lines), encoding="utf-8")
+        print(text("export.done", lang_of(args), count=len(lines), out=out), file=sys.stderr)
+    else:
+        sys.stdout.write("\n".join(lines) if args.format == "cap" else "".join(lines))
     return 0

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
 from pathlib import Path
 
+from dispatch.cli.auth import add_pii_options, authorize_pii
 from dispatch.cli.common import lang_of
 from dispatch.errors import DispatchError
 
@@ -18,9 +18,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--incident", metavar="ID", help="only this incident")
     parser.add_argument("--speed", type=float, default=0.0,
                         help="replay at this many times the recorded pace (0: at once)")
-    parser.add_argument("--headless", action="store_true", help="print steps (the only mode yet)")
+    parser.add_argument("--headless", action="store_true",
+                        help="no screen: print each step")
     parser.add_argument("--lang", choices=("en", "zh"), help="language of descriptions")
-    parser.add_argument("--pii", action="store_true", help="show callers' numbers in full")
+    add_pii_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -34,9 +35,11 @@ def run(args: argparse.Namespace) -> int:
         raise DispatchError("--speed must not be negative")
     lang = lang_of(args)
     if not args.headless:
-        print("dispatch replay: the console is not built yet; replaying headless",
-              file=sys.stderr)
+        from dispatch.cli.console_cmd import run_replay
+
+        return run_replay(args, lang)
     with Timeline(args.db, center=None, drill=None, create=False) as log:
+        pii = authorize_pii(args, log, "replay")
         replay = Replay.of(log, args.incident)
         if args.incident and not replay.events:
             raise DispatchError(f"{args.db}: no events for incident {args.incident}")
@@ -48,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     def show(step: Step) -> None:
         e = step.event
         print(f"{offset(e.at, start):>9}  {e.incident or '-':<13} {e.type:<18} {e.actor:<14} "
-              f"{describe(e, lang, pii=args.pii)}", flush=True)
+              f"{describe(e, lang, pii=pii)}", flush=True)
 
     asyncio.run(replay.play(args.speed, show))
     print()

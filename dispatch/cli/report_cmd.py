@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from dispatch.cli.common import add_db_option, config_of, lang_of, open_log
 from dispatch.cli.export_cmd import parse_since
@@ -25,6 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "calendar) or an RFC 3339 time; a pair that starts before WHEN (a call "
                         "rung before it, answered after) is left out")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--html", metavar="FILE", type=Path,
+                        help="also write a self-contained HTML page with charts (viewable "
+                        "offline: no script, no external file)")
     parser.add_argument("--lang", choices=("en", "zh"), help="language (default: ui.lang)")
     add_db_option(parser)
     parser.set_defaults(func=run)
@@ -37,6 +41,12 @@ def run(args: argparse.Namespace) -> int:
     since = parse_since(args.since, tz) if args.since else None
     with open_log(args) as log:
         report = build_report(log.events(since=since), config.sla, since=since)
+    if args.html:
+        from dispatch.report.html import render_html
+
+        args.html.parent.mkdir(parents=True, exist_ok=True)
+        args.html.write_text(render_html(report, lang_of(args), tz), encoding="utf-8")
+        print(f"dispatch: report written to {args.html}", file=sys.stderr)
     if args.json:
         json.dump(report.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from dispatch.cli.auth import add_pii_options, authorize_pii
 from dispatch.cli.common import add_db_option, lang_of, open_log
 from dispatch.errors import DispatchError
 from dispatch.i18n import text
@@ -23,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--rebuild", action="store_true",
                         help="recompute incidents, outbox and id counters from the events")
     parser.add_argument("--lang", choices=("en", "zh"), help="language (default: ui.lang)")
-    parser.add_argument("--pii", action="store_true", help="show callers' phone numbers in full")
+    add_pii_options(parser)
     add_db_option(parser)
     parser.set_defaults(func=run)
 
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         raise DispatchError("timeline: name an INCIDENT, or give --rebuild")
     lang = lang_of(args)
     with open_log(args) as log:
+        pii = authorize_pii(args, log, "timeline")
         if args.rebuild:
             count = log.rebuild()
             print(text("timeline.rebuilt", lang, events=count, incidents=len(log.incidents()),
@@ -46,6 +48,6 @@ def run(args: argparse.Namespace) -> int:
             start = events[0].at if events else None
             for event in events:
                 assert start is not None
-                line = describe(event, lang, pii=args.pii)
+                line = describe(event, lang, pii=pii)
                 print(f"{offset(event.at, start):>9}  {event.type:<18} {event.actor:<16} {line}")
     return 0

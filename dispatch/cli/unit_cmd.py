@@ -99,8 +99,7 @@ def run(args: argparse.Namespace) -> int:
     store = UnitStore(state_path(address, args.db))
     try:
         client = UnitClient(address, store, settings, center=config.center.id,
-                            drill=args.drill, key=key,
-                            require_signature=config.security.require_signature)
+                            drill=args.drill, key=key)
         UnitApp(client, lang, unit_name=unit_name(config, address, lang),
                 tz=config.center.tz).run()
     finally:

@@ -151,10 +151,9 @@ class UiConfig(_Section):
 
 
 class SecurityConfig(_Section):
-    """``[security]``: message signing."""
+    """``[security]``: message signing (with a key, unsigned messages are refused)."""
 
     key_file: Path | None = None
-    require_signature: bool = False
 
 
 class DataConfig(_Section):

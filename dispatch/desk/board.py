@@ -16,7 +16,8 @@ from dispatch.model import Event, EventType, IncidentStatus, OrderState
 
 #: Order states in the order they advance (a late report never moves one back).
 _RANK = {s: i for i, s in enumerate(
-    ["sent", "delivered", "received", "accepted", "declined", "en_route", "on_scene", "cleared"])}
+    ["sent", "delivered", "received", "accepted", "declined", "en_route", "on_scene", "cleared",
+     "cancelled"])}
 
 
 @dataclass
@@ -98,8 +99,9 @@ class IncidentView:
         return min((o.sent_at for o in self.orders.values()), default=None)
 
     def services_sent(self) -> set[str]:
-        """Services that already have an order."""
-        return {o.service for o in self.orders.values()}
+        """Services that already have an order (cancelled ones and cancellations aside)."""
+        return {o.service for o in self.orders.values()
+                if o.state != "cancelled" and o.kind != "cancel"}
 
 
 @dataclass
@@ -284,6 +286,13 @@ def _resent(b: Board, e: Event) -> None:
         order.state = OrderState.SENT.value if order.state == "delivered" else order.state
 
 
+def _cancelled(b: Board, e: Event) -> None:
+    order = b._order(e)
+    if order:  # a supervisor's decision: the order stops whatever state it reached
+        order.history.append((e.at, "cancelled"))
+        order.state, order.note = "cancelled", e.data.get("reason", order.note)
+
+
 def _note(b: Board, e: Event) -> None:
     inc = b._incident(e)
     if inc:
@@ -375,6 +384,7 @@ _HANDLERS = {
     EventType.ORDER_TIMEOUT: _timeout,
     EventType.ORDER_ESCALATED: _escalated,
     EventType.ORDER_RESENT: _resent,
+    EventType.ORDER_CANCELLED: _cancelled,
     EventType.NOTE_ADDED: _note,
     EventType.INCIDENTS_MERGED: _merged,
     EventType.INCIDENT_RESOLVED: _resolved,

@@ -16,10 +16,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from dispatch.bus.console import ConsoleBus
-from dispatch.bus.payloads import OrderMessage
 from dispatch.clock import Clock
 from dispatch.config.schema import ModesConfig, SlaConfig
-from dispatch.desk import modes, timers
+from dispatch.desk import modes, orders, timers
 from dispatch.desk.board import Board, CallView, IncidentView
 from dispatch.desk.roles import Operator
 from dispatch.errors import DeskError, DispatchError
@@ -313,7 +312,7 @@ class Desk:
             chosen = [Service(s).value for s in services]
         sent = []
         for service in chosen:
-            order = self._order(by, inc, service, kind or inc.kind or "other")
+            order = orders.build_order(self, by, inc, service, kind or inc.kind or "other")
             self.bus.send_order(order, by.id, service=service,
                                 reason=reasons.get(service, reason))
             sent.append(order.id)
@@ -328,20 +327,14 @@ class Desk:
                 return str(stations[0].address)
         raise DeskError(f"no {service} recipient for incident {inc.id}: set its location first")
 
-    def _order(self, by: Operator, inc: IncidentView, service: str, kind: str) -> OrderMessage:
-        calls = [self.board.calls[c] for c in inc.calls if c in self.board.calls]
-        caller = calls[0].caller if calls else {}
-        summary = "; ".join(c.says for c in calls[:3])[:1000]
-        priority = inc.priority
-        if priority is None and inc.kind:
-            priority = self.guidance(inc.id).priority
-        return OrderMessage.model_validate({
-            "schema": "dispatch.order/1", "id": new_id(), "at": self.clock.now(),
-            "center": self.log.center, "drill": self.log.drill, "incident": inc.id,
-            "to": self._address(inc, service), "kind": kind, "priority": priority or 3,
-            "location": {k: v for k, v in inc.location.items()}, "summary": summary,
-            "answers": {k: v for k, v in inc.answers.items() if v is not None},
-            "advice_given": inc.advice, "caller": caller, "operator": by.id})
+    def cancel_order(self, by: Operator, incident: str, order: str, reason: str) -> str:
+        """Cancel a sent order (supervisors): the recipient gets a ``cancel`` order.
+
+        Returns:
+            The id of the cancellation message.
+        """
+        self._allow(by, "cancel_order", incident)
+        return orders.cancel_order(self, by, incident, order, reason)
 
     def note(self, by: Operator, incident: str, text: str) -> list[PhraseHit]:
         """Add a note; forbidden phrases are flagged (in the event and the return value)."""

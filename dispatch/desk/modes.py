@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from geopy.distance import great_circle
 
+from dispatch.desk import advisories
 from dispatch.desk.board import IncidentView
 from dispatch.desk.roles import SYSTEM
 from dispatch.errors import DeskError
@@ -79,6 +80,7 @@ def _enter_outage(desk: Desk) -> None:
                      scope="broker link")
     desk.record(desk.event(EventType.MODE_CHANGED, SYSTEM, iid, mode="outage",
                            reason="broker link down", waiting=waiting))
+    advisories.publish(desk, "outage", iid)
     # Goes out the moment the link is back: the ops desk learns of it at once.
     desk.dispatch(SYSTEM, iid, [Service.OPS], kind="outage", reason="console link down")
 
@@ -92,6 +94,7 @@ def _enter_peak(desk: Desk) -> None:
                   reason=f"{calls} calls in {desk.modes.peak_window_s} s: open extra seats")
     for inc in list(desk.board.open_incidents()):
         _group(desk, inc)
+    advisories.publish(desk, "peak", iid)
 
 
 def _leave(desk: Desk, mode: str, reason: str) -> None:
@@ -100,6 +103,7 @@ def _leave(desk: Desk, mode: str, reason: str) -> None:
     inc = desk.board.incidents.get(iid or "")
     if inc is not None and inc.open:
         desk.resolve(SYSTEM, inc.id)
+    advisories.publish(desk, mode, iid, over=True)
 
 
 def _phone(desk: Desk, address: str) -> str | None:

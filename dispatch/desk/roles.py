@@ -22,14 +22,21 @@ CALL_WORK = frozenset({
     "close", "record_investigation", "record_callback",
 })
 
+#: Creating, disabling and changing accounts (``dispatch operators``).
+MANAGE_ACCOUNTS = "manage_accounts"
+#: Showing or exporting callers' names and phone numbers unmasked (``--pii``).
+EXPORT_PII = "export_pii"
+
 PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OPERATOR: CALL_WORK,
-    # Reopening a closed incident is a supervisor's call.
-    Role.SUPERVISOR: CALL_WORK | {"reopen"},
-    # Trainers work calls in drills and may reopen to replay a step.
+    # Reopening a closed incident, cancelling a sent order and seeing caller data
+    # unmasked are a supervisor's call; supervisors also manage accounts.
+    Role.SUPERVISOR: CALL_WORK | {"reopen", "cancel_order", EXPORT_PII, MANAGE_ACCOUNTS},
+    # Trainers work calls in drills and may reopen to replay a step; they neither
+    # cancel orders nor see caller data unmasked.
     Role.TRAINER: CALL_WORK | {"reopen"},
-    # Administrators manage accounts, not incidents.
-    Role.ADMIN: frozenset(),
+    # Administrators manage accounts, not incidents (and see no caller data).
+    Role.ADMIN: frozenset({MANAGE_ACCOUNTS}),
 }
 
 

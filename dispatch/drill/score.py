@@ -23,7 +23,7 @@ from typing import Any
 
 from dispatch.desk.board import Board, IncidentView
 from dispatch.drill.scenario import DrillCall, Scenario
-from dispatch.model import mask_phone
+from dispatch.model import mask_name, mask_phone
 
 WEIGHTS = {"playbook": 20, "dispatch": 40, "advice": 25, "time": 15}
 
@@ -87,6 +87,7 @@ def score_call(board: Board, call_id: str, script: DrillCall, start: datetime,
     caller = script.caller.model_dump()
     if not pii:
         caller["phone"] = mask_phone(caller["phone"])
+        caller["name"] = mask_name(caller["name"])
     return CallScore(
         call=call_id, at_s=script.at, says=script.says, caller=caller,
         incident=inc.id if inc else None,

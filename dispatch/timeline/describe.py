@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from dispatch.i18n import TEXTS, text
-from dispatch.model import Event, EventType, Location, mask_phone
+from dispatch.model import Event, EventType, Location, mask_name, mask_phone
 
 
 def describe(event: Event, lang: str = "en", *, pii: bool = False) -> str:
@@ -15,7 +15,8 @@ def describe(event: Event, lang: str = "en", *, pii: bool = False) -> str:
     Args:
         event: The event.
         lang: ``en`` or ``zh``.
-        pii: Show callers' phone numbers in full (otherwise ``138****0001``).
+        pii: Show callers' names and phone numbers in full (otherwise ``李*``,
+            ``138****0001``).
     """
     data = event.data
     key = f"event.{event.type}"
@@ -25,7 +26,9 @@ def describe(event: Event, lang: str = "en", *, pii: bool = False) -> str:
     if event.type == EventType.CALL_RECEIVED:
         caller = data.get("caller") or {}
         phone = str(caller.get("phone", ""))
-        fields.update(name=caller.get("name") or "?", phone=phone if pii else mask_phone(phone))
+        name = str(caller.get("name") or "")
+        fields.update(name=(name if pii else mask_name(name)) or "?",
+                      phone=phone if pii else mask_phone(phone))
     elif event.type == EventType.LOCATION_SET:
         fields["place"] = _place(data.get("location") or {})
     elif event.type == EventType.INCIDENT_OPENED:

@@ -109,6 +109,10 @@ class Projection:
             entry = self._known_order(data.get("order"))
             if entry:
                 self._order_change(entry.order, timeouts=entry.timeouts + 1)
+        elif kind == EventType.ORDER_CANCELLED:
+            # No more sends, timeouts or resends: the cancellation is its own order.
+            self._order_change(data.get("order"), state="cancelled", status="cancelled",
+                               status_at=at)
         elif kind == EventType.ORDER_STATUS and data.get("status"):
             self._order_change(data.get("order"), status=str(data["status"]), status_at=at)
         if not event.incident:

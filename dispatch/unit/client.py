@@ -54,8 +54,8 @@ class UnitClient:
         center: The centre whose orders it takes.
         drill: Listen on the drill root instead of the live one.
         clock: Time source.
-        key: Shared HMAC key, if configured.
-        require_signature: Refuse unsigned orders.
+        key: Shared HMAC key, if configured: reports are signed and orders
+            without a valid signature are refused.
         auto_receive: Report ``received`` as soon as a new order arrives.
     """
 
@@ -69,14 +69,13 @@ class UnitClient:
         drill: bool = False,
         clock: Clock | None = None,
         key: bytes | None = None,
-        require_signature: bool = False,
         auto_receive: bool = True,
     ) -> None:
         self.address = address
         self.store = store
         self.clock = clock or SystemClock()
         self.topics = Topics(center, drill)
-        self.checks = Checks(center, drill, key, require_signature)
+        self.checks = Checks(center, drill, key)
         self.key = key
         self.auto_receive = auto_receive
         self.listeners: list[OrderListener] = []

@@ -1,0 +1,314 @@
+"""The floor: status bar, mode banner, call queue, incident board, incident pane, alerts.
+
+The floor listens to the desk: every event it folds is *queued* (the incident
+ids it touches, and whether the queue, status or alerts changed) and applied
+on a 100 ms timer in one batch, so a burst of reports costs one repaint.  A
+one-second tick refreshes what time alone changes: the clock, waiting times,
+ages and deadlines of the rows on screen.  Keys become desk commands in
+:mod:`dispatch.tui.actions`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, tzinfo
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Static
+
+from dispatch.desk import timers
+from dispatch.desk.roles import Operator
+from dispatch.desk.timers import Deadline
+from dispatch.model import Event, EventType
+from dispatch.tui.actions import FloorActions
+from dispatch.tui.board import IncidentBoard
+from dispatch.tui.pane import IncidentPane
+from dispatch.tui.queue import CallQueue
+from dispatch.tui.status import StatusBar, banner_text, status_text
+from dispatch.tui.texts import label, t
+
+#: Events that change the call queue, the status bar or the banner.
+QUEUE_EVENTS = {EventType.CALL_RECEIVED, EventType.CALL_ANSWERED, EventType.INCIDENT_OPENED}
+ALERTS_SHOWN = 6
+
+
+class FloorScreen(FloorActions, Screen[None]):
+    """The operator's main screen.
+
+    Args:
+        desk: The desk (or a :class:`~dispatch.tui.drive.ReplayDesk`) to draw and drive.
+        operator: Who is logged in (actor of every command).
+        lang: ``"en"`` or ``"zh"``.
+        tz: Time zone of the times shown.
+        centre: The centre's name.
+        read_only: Commands refused with a notice (replay).
+        tag: Shown first on the status bar (``DRILL``).
+        flush_s: Seconds between batched board updates.
+        tick_s: Seconds between clock refreshes (``None``: only on demand, as in snapshots).
+    """
+
+    CSS = """
+    FloorScreen { layout: vertical; }
+    #banner { height: auto; padding: 0 1; display: none; }
+    #banner.outage { background: $error; color: $text; display: block; }
+    #banner.peak { background: $warning; color: $background; display: block; }
+    CallQueue { border-bottom: solid $primary; }
+    #board { height: 1fr; min-height: 6; }
+    #lower { height: 55%; border-top: solid $primary; }
+    #pane { width: 2fr; }
+    #alerts { width: 1fr; border-left: solid $primary; padding: 0 1; }
+    #keys { height: 1; background: $panel; padding: 0 1; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "answer", show=False),
+        Binding("c", "type_call", show=False),
+        Binding("l", "focus_location", show=False),
+        Binding("p", "playbook", show=False),
+        Binding("i", "ask", show=False),
+        Binding("g", "advice", show=False),
+        Binding("d", "dispatch", show=False),
+        Binding("1", "priority(1)", show=False),
+        Binding("2", "priority(2)", show=False),
+        Binding("3", "priority(3)", show=False),
+        Binding("4", "priority(4)", show=False),
+        Binding("n", "focus_note", show=False),
+        Binding("h", "hold", show=False),
+        Binding("r", "resolve", show=False),
+        Binding("x", "close_incident", show=False),
+        Binding("o", "reopen", show=False),
+        Binding("u", "mark", show=False),
+        Binding("M", "merge", show=False),
+        Binding("v", "investigation", show=False),
+        Binding("b", "callback", show=False),
+        Binding("t", "timeline", show=False),
+        Binding("m", "map", show=False),
+        Binding("k", "kpi", show=False),
+        Binding("s", "sort", show=False),
+        Binding("f1", "help", show=False),
+        Binding("question_mark", "help", show=False),
+        Binding("escape", "to_board", show=False),
+        Binding("space", "play", show=False),
+        Binding("full_stop", "step", show=False),
+        Binding("plus", "faster", show=False),
+        Binding("minus", "slower", show=False),
+        Binding("q", "quit_console", show=False),
+    ]
+
+    def __init__(self, desk: Any, operator: Operator | None, *, lang: str = "en",
+                 tz: tzinfo = UTC, centre: str = "", read_only: bool = False, tag: str = "",
+                 flush_s: float = 0.1, tick_s: float | None = 1.0, pii: bool = True) -> None:
+        super().__init__()
+        self.pii = pii
+        self.desk = desk
+        self.operator = operator
+        self.lang = lang
+        self.tz = tz
+        self.centre = centre
+        self.read_only = read_only
+        self.tag = tag
+        self.flush_s = flush_s
+        self.tick_s = tick_s
+        self.asked: dict[str, set[str]] = {}
+        self.hold: set[str] = set()
+        self.marked: str | None = None
+        self.deadlines: list[Deadline] = []
+        self.waiting: list[dict[str, Any]] = []
+        self._dirty = True
+        self._last_alert: Any = desk.board.alerts[-1] if desk.board.alerts else None
+        self._pane_dirty = True
+        names = {j.id: (j.names.zh if lang == "zh" else j.names.en) or j.id
+                 for j in desk.roadmap.jurisdictions}
+        self.table = IncidentBoard.load(desk.board, lang=lang, now=desk.clock.now, names=names,
+                                        id="board")
+
+    # -- layout -------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        """Status, banner, queue, board, then the pane beside the alerts."""
+        yield StatusBar(id="status")
+        yield Static("", id="banner")
+        yield CallQueue(id="queue")
+        yield self.table
+        with Horizontal(id="lower"):
+            yield IncidentPane(self.lang, pii=self.pii, id="pane")
+            with Vertical(id="alerts"):
+                yield Static(t("alerts.title", self.lang), classes="title")
+                yield Static("", id="alert-lines")
+        yield Static(t("keys", self.lang), id="keys")
+
+    def on_mount(self) -> None:
+        """Listen to the desk, draw everything once, start the timers."""
+        self.desk.listeners.append(self._heard)
+        self.draw_alerts(announce=False)
+        self.refresh_all()
+        self.table.focus()
+        self.set_interval(self.flush_s, self.flush)
+        if self.tick_s:
+            self.set_interval(self.tick_s, self.tick)
+        if hasattr(self.desk, "advance"):
+            self.set_interval(0.1, lambda: self.desk.advance(0.1))
+
+    def on_unmount(self) -> None:
+        """Stop listening."""
+        if self._heard in self.desk.listeners:
+            self.desk.listeners.remove(self._heard)
+
+    # -- what the desk tells us -----------------------------------------------------
+
+    def _heard(self, event: Event) -> None:
+        """Queue what an event touches; the next flush draws it (cheap: called per event)."""
+        if event.incident:
+            self.table.queue(event.incident)
+            if event.incident == self.current:
+                self._pane_dirty = True
+        for other in event.data.get("merged") or ():
+            self.table.queue(other)
+        if event.type == EventType.MODE_CHANGED:
+            self.waiting = list(event.data.get("waiting") or [])
+        if event.type in QUEUE_EVENTS or event.type in (
+                EventType.MODE_CHANGED, EventType.LINK_UP, EventType.LINK_DOWN,
+                EventType.ORDER_SENT, EventType.ORDER_DELIVERED, EventType.DEADLINE_BREACHED):
+            self._dirty = True
+        if event.type == EventType.ORDER_STATUS and event.incident == self.current:
+            self._pane_dirty = True
+
+    def flush(self) -> None:
+        """Apply everything queued since the last flush (the 100 ms timer)."""
+        self.table.flush()
+        if self._dirty:
+            self._dirty = False
+            self.draw_status()
+            self.query_one(CallQueue).show(self.desk, self.lang)
+        alerts = self.desk.board.alerts
+        if (alerts[-1] if alerts else None) is not self._last_alert:
+            self.draw_alerts()
+        if self._pane_dirty:
+            self.draw_pane()
+
+    def tick(self) -> None:
+        """What time alone changes: deadlines, the clock, waiting times, visible rows."""
+        self._deadlines()
+        self.table.set_deadlines(self.deadlines)
+        self.table.queue_many(self.table.visible_ids())
+        self._dirty = True
+        self._pane_dirty = True
+        self.flush()
+
+    def _deadlines(self) -> None:
+        self.deadlines = timers.running(self.desk)
+
+    def refresh_all(self) -> None:
+        """Draw every part now (after a command, and at mount)."""
+        self._deadlines()
+        self.table.set_deadlines(self.deadlines)
+        self._dirty = True
+        self._pane_dirty = True
+        self.flush()
+
+    # -- drawing ------------------------------------------------------------------
+
+    @property
+    def current(self) -> str | None:
+        """The incident under the board's cursor."""
+        return self.table.current()
+
+    def draw_status(self) -> None:
+        """The status bar and the mode banner."""
+        breached = sum(1 for d in self.deadlines if d.breached)
+        tag = self.tag
+        if hasattr(self.desk, "advance"):
+            tag = t("status.replay", self.lang,
+                    state=t("replay.playing" if self.desk.playing else "replay.paused",
+                            self.lang),
+                    speed=self.desk.speed, position=self.desk.position, total=self.desk.total)
+        self.query_one(StatusBar).show(status_text(
+            self.desk, self.operator, self.lang, self.tz, centre=self.centre,
+            breached=breached, tag=tag))
+        banner = self.query_one("#banner", Static)
+        text = banner_text(self.desk, self.lang, self.waiting)
+        banner.set_classes(self.desk.board.mode if text is not None else "")
+        banner.update(text or "")
+
+    def alert_line(self, alert: Any) -> Text:
+        """One alert as the operator reads it."""
+        fields = dict(alert.text)
+        if "deadline" in fields:
+            fields["deadline"] = label("deadline", fields["deadline"], self.lang)
+        if "mode" in fields:
+            fields["mode"] = t(f"status.mode.{fields['mode']}", self.lang) \
+                if fields["mode"] in ("normal", "peak", "outage") else fields["mode"]
+        who = alert.incident or (fields.get("call") or "")[:8]
+        key = f"alert.{alert.kind}"
+        line = t(key, self.lang, incident=who, **fields) if key in TEXTS_KEYS else alert.kind
+        style = "bold red" if alert.kind in ("escalated", "breach", "declined") else "yellow"
+        return Text(f"{alert.at.astimezone(self.tz).strftime('%H:%M:%S')} {line}", style=style)
+
+    def draw_alerts(self, *, announce: bool = True) -> None:
+        """The latest alerts (never modal); new ones also pop up as notifications."""
+        alerts = self.desk.board.alerts
+        new = []
+        for alert in reversed(alerts):  # the board keeps only the latest 200: walk back
+            if alert is self._last_alert:
+                break
+            new.append(alert)
+        new.reverse()
+        self._last_alert = alerts[-1] if alerts else None
+        out = Text()
+        for alert in alerts[-ALERTS_SHOWN:][::-1]:
+            out.append_text(self.alert_line(alert))
+            out.append("\n")
+        self.query_one("#alert-lines", Static).update(out)
+        for alert in new[-3:] if announce else ():
+            self.notify(self.alert_line(alert).plain,
+                        severity="error" if alert.kind in ("escalated", "breach") else "warning")
+
+    def phrase(self, incident: str | None) -> str:
+        """The service phrase for the moment: greeting, hold, closing (apology in outage)."""
+        service = self.desk.service
+        inc = self.desk.board.incidents.get(incident or "")
+        if service is None or inc is None:
+            return ""
+        if self.desk.board.mode == "outage":
+            return service.phrase("apology", self.lang)
+        if inc.id in self.hold:
+            return service.phrase("hold", self.lang)
+        wanted: set[str] = set()
+        if inc.kind:
+            try:
+                wanted = {r.service.value
+                          for r in self.desk.guidance(inc.id, self.lang).services}
+            except Exception:  # no guidance (a replay before the playbook): greet
+                wanted = set()
+        if not inc.open or (inc.orders and wanted <= inc.services_sent()):
+            return service.phrase("closing", self.lang)
+        return service.phrase("greeting", self.lang, centre=self.centre or "",
+                              operator=self.operator.id if self.operator else "")
+
+    def draw_pane(self) -> None:
+        """The incident pane for the incident under the cursor."""
+        self._pane_dirty = False
+        current = self.current
+        self.query_one(IncidentPane).show(
+            self.desk, current, tz=self.tz, asked=self.asked.get(current or "", set()),
+            phrase=self.phrase(current), deadlines=tuple(self.deadlines))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Another incident selected: show it."""
+        self.draw_pane()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Live feedback while typing: the parsed place, forbidden phrases."""
+        pane = self.query_one(IncidentPane)
+        if event.input.id == "stake":
+            pane.parsed(self.desk, event.value)
+        elif event.input.id == "note":
+            pane.check_note(self.desk, event.value)
+
+
+TEXTS_KEYS = {f"alert.{k}" for k in ("breach", "order_timeout", "escalated", "declined", "mode",
+                                     "refused")}

@@ -1,0 +1,103 @@
+"""Small modal prompts: one question, or a call typed in by the operator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from dispatch.tui.texts import t
+
+
+class Ask(ModalScreen[None]):
+    """A one-line question; stays open until ``submit`` takes the answer, or Esc.
+
+    Args:
+        prompt: The question.
+        submit: Called with the answer; returns ``True`` when it was taken.
+        lang: Language of the keys line.
+        placeholder: Shown in the empty input.
+    """
+
+    DEFAULT_CSS = """
+    Ask, CallForm { align: center middle; }
+    Ask > Vertical, CallForm > Vertical { width: 76; height: auto; border: thick $accent;
+                                          padding: 0 1; background: $surface; }
+    Ask .hint, CallForm .hint { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+
+    def __init__(self, prompt: str, submit: Callable[[str], bool], lang: str = "en",
+                 placeholder: str = "") -> None:
+        super().__init__()
+        self.prompt = prompt
+        self.submit = submit
+        self.lang = lang
+        self.placeholder = placeholder
+
+    def compose(self) -> ComposeResult:
+        """The prompt, the input, the keys."""
+        with Vertical():
+            yield Label(self.prompt)
+            yield Input(placeholder=self.placeholder, id="ask")
+            yield Label(t("ask.keys", self.lang), classes="hint")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Hand the answer over; close only if it was taken."""
+        event.stop()
+        if self.submit(event.value):
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
+        self.dismiss(None)
+
+
+class CallForm(ModalScreen[None]):
+    """A call typed in: caller, number, words, place (Enter in the last field sends).
+
+    Args:
+        submit: Called with ``(caller, says, location)``; returns ``True`` when taken.
+        lang: Language.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+    FIELDS = ("name", "phone", "says", "location")
+
+    def __init__(self, submit: Callable[[dict[str, str], str, str | None], bool],
+                 lang: str = "en") -> None:
+        super().__init__()
+        self.submit = submit
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        """Four inputs under a title."""
+        with Vertical():
+            yield Label(t("ask.call", self.lang))
+            for name in self.FIELDS:
+                yield Input(placeholder=t(f"ask.call.{name}", self.lang), id=f"call-{name}")
+            yield Label(t("ask.keys", self.lang), classes="hint")
+
+    def values(self) -> dict[str, Any]:
+        """What has been typed, by field."""
+        return {n: self.query_one(f"#call-{n}", Input).value.strip() for n in self.FIELDS}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; in the last one it sends the call."""
+        event.stop()
+        if event.input.id != f"call-{self.FIELDS[-1]}":
+            self.focus_next()
+            return
+        v = self.values()
+        if self.submit({"name": v["name"], "phone": v["phone"]}, v["says"],
+                       v["location"] or None):
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Close without recording a call."""
+        self.dismiss(None)

@@ -1,0 +1,329 @@
+"""Every text of the console's screens, in English and Simplified Chinese.
+
+Kept apart from the screens (no Textual here) so a test can check that both
+languages have every key and the same placeholders.  Texts shown in table
+columns avoid East-Asian "ambiguous" characters (em dash, middle dot), whose
+width depends on the terminal, so Chinese columns stay aligned.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from dispatch.i18n import render
+
+#: Key → {lang: template}.  Templates use ``str.format`` fields.
+TEXTS: dict[str, dict[str, str]] = {
+    # -- the app ------------------------------------------------------------------
+    "title": {"en": "Dispatch console", "zh": "应急救援调度台"},
+    "read_only": {"en": "Read only: this floor is a replay", "zh": "只读：当前为回放"},
+    "drill_over": {"en": "The drill is over: the floor is read only",
+                   "zh": "演练已结束：当前只读"},
+    "refused": {"en": "Not done: {reason}", "zh": "未执行：{reason}"},
+    "no_incident": {"en": "Select an incident first", "zh": "请先选择事件"},
+    "no_call": {"en": "No call is ringing", "zh": "没有来电"},
+    "answered": {"en": "Answered {call}: incident {incident} opened",
+                 "zh": "已接听 {call}，建立事件 {incident}"},
+    "placed": {"en": "{incident} placed at {place}", "zh": "{incident} 位置：{place}"},
+    "playbook_applied": {"en": "{incident}: playbook {playbook}",
+                         "zh": "{incident}：采用预案 {playbook}"},
+    "sent": {"en": "{incident}: {count} orders sent", "zh": "{incident}：已派单 {count} 条"},
+    "nothing_to_send": {"en": "{incident}: every recommended order is out",
+                        "zh": "{incident}：建议派单均已发出"},
+    "advice_done": {"en": "{incident}: every safety advice is given",
+                    "zh": "{incident}：安全提示均已告知"},
+    "no_question": {"en": "{incident}: no question left to ask", "zh": "{incident}：询问已完成"},
+    "merge_marked": {"en": "{incident} marked: select the incident to merge it into, press M",
+                     "zh": "已标记 {incident}：选中要并入的事件后按 M"},
+    "merge_none": {"en": "Mark an incident with u first", "zh": "请先用 u 标记事件"},
+    "flagged": {"en": "Note recorded; flagged: {phrases}", "zh": "备注已记录；含禁用语：{phrases}"},
+    "port_taken": {"en": "{message}", "zh": "{message}"},
+    # -- status bar ---------------------------------------------------------------
+    "status.operator": {"en": "operator {operator} ({role})", "zh": "话务员 {operator}（{role}）"},
+    "role.operator": {"en": "operator", "zh": "话务员"},
+    "role.supervisor": {"en": "supervisor", "zh": "值班长"},
+    "role.trainer": {"en": "trainer", "zh": "教员"},
+    "role.admin": {"en": "admin", "zh": "管理员"},
+    "keys": {"en": "a answer  l location  p playbook  i ask  g advice given  d send orders  "
+                   "n note  r resolve  x close  t timeline  m map  k KPIs  F1 help  ^p palette",
+             "zh": "a 接听  l 位置  p 预案  i 询问  g 已告知  d 派单  n 备注  r 处置完毕  "
+                   "x 关闭  t 时间线  m 地图  k 指标  F1 帮助  ^p 命令"},
+    "status.mode.normal": {"en": "NORMAL", "zh": "正常"},
+    "status.mode.peak": {"en": "PEAK", "zh": "高峰"},
+    "status.mode.outage": {"en": "OUTAGE", "zh": "故障"},
+    "status.link.up": {"en": "link up", "zh": "已连接"},
+    "status.link.down": {"en": "link DOWN", "zh": "连接中断"},
+    "status.link.none": {"en": "link -", "zh": "未连接"},
+    "status.outbox": {"en": "outbox {count}", "zh": "待发 {count}"},
+    "status.open": {"en": "open {count}", "zh": "处理中 {count}"},
+    "status.breached": {"en": "breached {count}", "zh": "超时 {count}"},
+    "status.drill": {"en": "DRILL", "zh": "演练"},
+    "status.replay": {"en": "REPLAY {state} x{speed:g} {position}/{total}",
+                      "zh": "回放 {state} x{speed:g} {position}/{total}"},
+    "replay.playing": {"en": "playing", "zh": "播放中"},
+    "replay.paused": {"en": "paused", "zh": "已暂停"},
+    # -- banners ------------------------------------------------------------------
+    "banner.outage": {"en": "SYSTEM OUTAGE: broker link down. Orders wait in the outbox; "
+                            "phone the recipients. Say to callers:",
+                      "zh": "系统故障：消息服务器连接中断。派单在发件箱等待，请电话联系接收单位。"
+                            "对来电者说："},
+    "banner.phone": {"en": "phone {to}: {phone}", "zh": "电话 {to}：{phone}"},
+    "banner.peak": {"en": "PEAK LOAD: duplicate calls are grouped; ask for extra seats; "
+                          "keep calls short. Say to callers:",
+                    "zh": "话务高峰：重复来电自动合并；请增开席位，缩短通话。对来电者说："},
+    # -- call queue ---------------------------------------------------------------
+    "queue.title": {"en": "Calls ringing: {count}", "zh": "待接来电：{count}"},
+    "queue.empty": {"en": "No call ringing", "zh": "暂无来电"},
+    "queue.hint": {"en": "a answers the oldest", "zh": "按 a 接听最早来电"},
+    # -- incident board columns (short: they are column heads) ---------------------
+    "col.id": {"en": "Incident", "zh": "事件编号"},
+    "col.priority": {"en": "Pri", "zh": "级别"},
+    "col.kind": {"en": "Kind", "zh": "类型"},
+    "col.place": {"en": "Road / stake", "zh": "道路/桩号"},
+    "col.jurisdiction": {"en": "Area", "zh": "辖区"},
+    "col.status": {"en": "Status", "zh": "状态"},
+    "col.age": {"en": "Age", "zh": "历时"},
+    "col.deadline": {"en": "Next deadline", "zh": "下一时限"},
+    "col.110": {"en": "110", "zh": "110"},
+    "col.119": {"en": "119", "zh": "119"},
+    "col.120": {"en": "120", "zh": "120"},
+    "col.section": {"en": "Sect", "zh": "路段"},
+    "kind.accident": {"en": "accident", "zh": "交通事故"},
+    "kind.breakdown": {"en": "breakdown", "zh": "车辆故障"},
+    "kind.outage": {"en": "outage", "zh": "系统故障"},
+    "kind.peak_load": {"en": "peak load", "zh": "话务高峰"},
+    "kind.complaint": {"en": "complaint", "zh": "投诉"},
+    "kind.none": {"en": "?", "zh": "未分类"},
+    "state.open": {"en": "open", "zh": "处理中"},
+    "state.resolved": {"en": "resolved", "zh": "已处置"},
+    "state.closed": {"en": "closed", "zh": "已关闭"},
+    "state.merged": {"en": "merged", "zh": "已合并"},
+    "deadline.answer": {"en": "answer", "zh": "接听"},
+    "deadline.dispatch": {"en": "dispatch", "zh": "派单"},
+    "deadline.on_scene": {"en": "on scene", "zh": "到场"},
+    "deadline.investigate": {"en": "investigate", "zh": "调查"},
+    "deadline.callback": {"en": "callback", "zh": "回访"},
+    # Order marks: one letter (en) or one character (zh) per state.
+    "mark.sent": {"en": "S", "zh": "发"},
+    "mark.delivered": {"en": "D", "zh": "达"},
+    "mark.received": {"en": "R", "zh": "收"},
+    "mark.accepted": {"en": "A", "zh": "接"},
+    "mark.declined": {"en": "X", "zh": "拒"},
+    "mark.en_route": {"en": "E", "zh": "途"},
+    "mark.on_scene": {"en": "O", "zh": "场"},
+    "mark.cleared": {"en": "C", "zh": "毕"},
+    "mark.timeout": {"en": "!", "zh": "超"},
+    "order.sent": {"en": "waiting in outbox", "zh": "发件箱等待"},
+    "order.delivered": {"en": "delivered", "zh": "已送达"},
+    "order.received": {"en": "received", "zh": "已接收"},
+    "order.accepted": {"en": "accepted", "zh": "已接受"},
+    "order.declined": {"en": "declined", "zh": "已拒绝"},
+    "order.en_route": {"en": "en route", "zh": "已出发"},
+    "order.on_scene": {"en": "on scene", "zh": "已到场"},
+    "order.cleared": {"en": "cleared", "zh": "已完成"},
+    # -- incident pane ------------------------------------------------------------
+    "pane.empty": {"en": "No incident selected. Press a to answer the oldest call.",
+                   "zh": "未选择事件。按 a 接听最早来电。"},
+    "pane.head": {"en": "{id}  {kind}  P{priority}  {status}  opened {opened} by {by}",
+                  "zh": "{id}  {kind}  {priority}级  {status}  {opened} 由 {by} 建立"},
+    "pane.caller": {"en": "Caller {name}   callback {phone}", "zh": "来电人 {name}   回拨 {phone}"},
+    "pane.says": {"en": "Says: “{says}”", "zh": "来电内容：“{says}”"},
+    "pane.calls": {"en": "{count} calls about this incident", "zh": "本事件共 {count} 个来电"},
+    "pane.merged_into": {"en": "Merged into {id}", "zh": "已并入 {id}"},
+    "pane.phrase": {"en": "Say: {phrase}", "zh": "话术：{phrase}"},
+    "pane.location": {"en": "Location (stake such as G4 K1024+300, or lat,lon; Enter sets it)",
+                      "zh": "位置（桩号如 G4 K1024+300，或 纬度,经度；回车确认）"},
+    "pane.location_now": {"en": "Placed: {place}", "zh": "已定位：{place}"},
+    "pane.parsed": {"en": "→ {place}  section {section}  area {jurisdiction}",
+                    "zh": "→ {place}  路段 {section}  辖区 {jurisdiction}"},
+    "pane.unplaced": {"en": "not yet placed", "zh": "尚未定位"},
+    "pane.suggest": {"en": "Suggested playbook: {playbook} (words: {words}) - press p",
+                     "zh": "建议预案：{playbook}（关键词：{words}）- 按 p 采用"},
+    "pane.no_suggest": {"en": "No playbook suggested: choose one in the palette (ctrl+p)",
+                        "zh": "无建议预案：请在命令面板（ctrl+p）中选择"},
+    "pane.playbook": {"en": "Playbook {title}: priority {priority} ({reason})",
+                      "zh": "预案 {title}：优先级 {priority}（{reason}）"},
+    "pane.questions": {"en": "Questions (i asks the next; type the answer, Enter)",
+                       "zh": "询问（按 i 询问下一项；输入回答后回车）"},
+    "pane.caller_answers": {"en": "caller: {value}", "zh": "来电人答：{value}"},
+    "pane.answer_hint": {"en": "answer: yes / no / a number / a choice / unknown",
+                         "zh": "回答：是 / 否 / 数字 / 选项 / 不知道"},
+    "pane.advice": {"en": "READ TO THE CALLER (g when given):",
+                    "zh": "请向来电人宣读（告知后按 g）："},
+    "pane.advice_given": {"en": "Safety advice given: {ids}", "zh": "已告知安全事项：{ids}"},
+    "pane.orders": {"en": "Recommended orders (d sends all):", "zh": "建议派单（按 d 全部派出）："},
+    "pane.orders_sent": {"en": "Orders:", "zh": "派单："},
+    "pane.order": {"en": "{to}  {state}  {age}{eta}{attempts}",
+                   "zh": "{to}  {state}  {age}{eta}{attempts}"},
+    "pane.eta": {"en": "  eta {minutes} min", "zh": "  预计 {minutes} 分钟"},
+    "pane.attempts": {"en": "  sent {count}x", "zh": "  已发 {count} 次"},
+    "pane.escalated": {"en": "  no acknowledgement: PHONE {phone}",
+                       "zh": "  未确认接单：请电话 {phone}"},
+    "pane.waits": {"en": "Waiting on answers: {items}", "zh": "待回答后确定：{items}"},
+    "pane.notes": {"en": "Notes (n to write; Enter records)", "zh": "备注（按 n 输入；回车记录）"},
+    "pane.forbidden": {"en": "Forbidden phrase “{phrase}”: say “{instead}”",
+                       "zh": "禁用语“{phrase}”：请说“{instead}”"},
+    "pane.deadline": {"en": "Next deadline: {kind} {left}", "zh": "下一时限：{kind} {left}"},
+    "pane.complaint": {"en": "Complaint loop: investigation {inv}, callback {cb} (v / b)",
+                       "zh": "投诉闭环：调查 {inv}，回访 {cb}（v / b）"},
+    "pane.done": {"en": "done", "zh": "已完成"},
+    "pane.due": {"en": "due", "zh": "待办"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+    "unknown": {"en": "unknown", "zh": "不清楚"},
+    # -- alerts -------------------------------------------------------------------
+    "alerts.title": {"en": "Alerts", "zh": "告警"},
+    "alert.breach": {"en": "{incident}: deadline {deadline} breached",
+                     "zh": "{incident}：{deadline}超时"},
+    "alert.order_timeout": {"en": "{incident}: no acknowledgement from {to}",
+                            "zh": "{incident}：{to} 未确认接单"},
+    "alert.escalated": {"en": "{incident}: {to} silent: PHONE {phone}",
+                        "zh": "{incident}：{to} 无应答，请电话 {phone}"},
+    "alert.declined": {"en": "{incident}: {to} declined ({note})",
+                       "zh": "{incident}：{to} 拒绝（{note}）"},
+    "alert.mode": {"en": "Mode now {mode}", "zh": "工作模式：{mode}"},
+    "alert.refused": {"en": "Refused: {command} ({reason})", "zh": "已拒绝：{command}（{reason}）"},
+    # -- prompts ------------------------------------------------------------------
+    "ask.keys": {"en": "Enter accepts · Esc cancels", "zh": "回车确认 · Esc 取消"},
+    "ask.call": {"en": "Type in a call (the phone line while the gateway is down)",
+                 "zh": "人工录入来电（网关中断时使用）"},
+    "ask.call.name": {"en": "caller's name", "zh": "来电人姓名"},
+    "ask.call.phone": {"en": "callback number", "zh": "回拨电话"},
+    "ask.call.says": {"en": "what the caller says", "zh": "来电内容"},
+    "ask.call.location": {"en": "where (stake or lat,lon)", "zh": "位置（桩号或经纬度）"},
+    "ask.investigation": {"en": "Investigation finding for {incident}",
+                          "zh": "{incident} 调查结果"},
+    "ask.callback": {"en": "Callback for {incident}: was the caller satisfied? (yes/no)",
+                     "zh": "{incident} 回访：来电人是否满意？（是/否）"},
+    "ask.playbook": {"en": "Playbook for {incident} ({ids})", "zh": "{incident} 采用预案（{ids}）"},
+    # -- login --------------------------------------------------------------------
+    "login.title": {"en": "Operator login", "zh": "话务员登录"},
+    "login.id": {"en": "operator id", "zh": "工号"},
+    "login.password": {"en": "password", "zh": "密码"},
+    "login.hint": {"en": "Enter logs in · ctrl+q quits", "zh": "回车登录 · ctrl+q 退出"},
+    "login.first": {"en": "No account yet: create the first one (a supervisor)",
+                    "zh": "尚无账号：请创建第一个账号（值班长）"},
+    "login.name": {"en": "full name", "zh": "姓名"},
+    "login.repeat": {"en": "password again", "zh": "再次输入密码"},
+    "login.mismatch": {"en": "The passwords differ", "zh": "两次输入的密码不一致"},
+    "login.created": {"en": "Account {operator} created", "zh": "已创建账号 {operator}"},
+    # -- views --------------------------------------------------------------------
+    "timeline.title": {"en": "Timeline of {incident}", "zh": "事件 {incident} 时间线"},
+    "timeline.none": {"en": "Select an incident to see its timeline", "zh": "请选择事件查看时间线"},
+    "map.title": {"en": "Map: {roads}   + / - zoom   arrows pan   c centre   Esc back",
+                  "zh": "地图：{roads}   + / - 缩放   方向键平移   c 居中   Esc 返回"},
+    "map.legend": {"en": "incidents: P1 red  P2 orange  P3 yellow  P4 white   stations: blue",
+                   "zh": "事件：1级红 2级橙 3级黄 4级白   单位：蓝"},
+    "map.centre": {"en": "centre {lat:.3f},{lon:.3f}  scale x{zoom:g}",
+                   "zh": "中心 {lat:.3f},{lon:.3f}  比例 x{zoom:g}"},
+    "kpi.title": {"en": "Key figures", "zh": "关键指标"},
+    "kpi.counts": {"en": "Calls {calls} (answered {answered}) · incidents {incidents} "
+                         "(merged {merged}) · orders {orders} · resolved {resolved}",
+                   "zh": "来电 {calls}（已接 {answered}）· 事件 {incidents}（合并 {merged}）"
+                         "· 派单 {orders} · 已处置 {resolved}"},
+    "kpi.row": {"en": "{label:<22} n={count:<4} p50 {p50:>6}  p90 {p90:>6}  within {share:>4}",
+                "zh": "{label:<12} n={count:<4} p50 {p50:>6}  p90 {p90:>6}  达标 {share:>4}"},
+    "kpi.answer": {"en": "Time to answer", "zh": "接听用时"},
+    "kpi.dispatch": {"en": "Call to first order", "zh": "来电至派单"},
+    "kpi.resolve": {"en": "Call to resolved", "zh": "来电至处置"},
+    "kpi.received": {"en": "{service} received", "zh": "{service} 确认接单"},
+    "kpi.on_scene": {"en": "{service} on scene", "zh": "{service} 到场"},
+    "kpi.spark_dispatch": {"en": "Call to first order, per incident", "zh": "各事件来电至派单用时"},
+    "kpi.breaches": {"en": "Deadline breaches: {total}", "zh": "超时告警：{total}"},
+    "kpi.drills": {"en": "Drill {drill}: {score}/100", "zh": "演练 {drill}：{score}/100"},
+    "help.title": {"en": "Keys", "zh": "按键说明"},
+    "help.marks": {"en": "Order marks: S sent (outbox) · D delivered · R received · A accepted · "
+                         "E en route · O on scene · C cleared · X declined · ! no acknowledgement",
+                   "zh": "派单标记：发 已发出（发件箱）· 达 已送达 · 收 已接收 · 接 已接受 · "
+                         "途 已出发 · 场 已到场 · 毕 已完成 · 拒 已拒绝 · 超 未确认"},
+    "score.title": {"en": "Drill {drill}: {title}", "zh": "演练 {drill}：{title}"},
+    "score.total": {"en": "Score {score}/100", "zh": "得分 {score}/100"},
+    "score.call": {"en": "{n}. {incident} {playbook}: answer {answer} dispatch {dispatch} "
+                         "score {score}",
+                   "zh": "{n}. {incident} {playbook}：接听 {answer} 派单 {dispatch} 得分 {score}"},
+    "score.missing": {"en": "   missing orders {orders}; missing advice {advice}",
+                      "zh": "   漏派 {orders}；漏提示 {advice}"},
+    "score.keys": {"en": "Esc closes · q quits", "zh": "Esc 关闭 · q 退出"},
+    "drill.waiting": {"en": "Starting the drill: broker, recipients, first call…",
+                      "zh": "正在启动演练：消息服务器、接收单位、首个来电……"},
+}
+
+#: Every key of the console with its action, for the help screen (the floor's bindings too).
+KEYS: list[tuple[str, dict[str, str]]] = [
+    ("a", {"en": "answer the oldest ringing call and open its incident",
+           "zh": "接听最早来电并建立事件"}),
+    ("c", {"en": "type in a call (phone line)", "zh": "人工录入来电"}),
+    ("l", {"en": "type the location (stake); Enter sets it", "zh": "输入位置（桩号），回车确认"}),
+    ("p", {"en": "apply the suggested playbook", "zh": "采用建议预案"}),
+    ("i", {"en": "ask the next question (shows the caller's answer in drills)",
+           "zh": "询问下一项（演练中显示来电人回答）"}),
+    ("g", {"en": "mark the safety advice on the banner as given",
+           "zh": "标记横幅中的安全提示已告知"}),
+    ("d", {"en": "send every recommended order", "zh": "派出全部建议派单"}),
+    ("1-4", {"en": "set the priority", "zh": "设置优先级"}),
+    ("n", {"en": "write a note (forbidden phrases are flagged)", "zh": "写备注（检查禁用语）"}),
+    ("h", {"en": "show the hold phrase", "zh": "显示请稍候话术"}),
+    ("r", {"en": "resolve the incident", "zh": "处置完毕"}),
+    ("x", {"en": "close the incident", "zh": "关闭事件"}),
+    ("o", {"en": "reopen (supervisors)", "zh": "重新打开（值班长）"}),
+    ("u / M", {"en": "mark an incident / merge the marked one into this one",
+               "zh": "标记事件 / 将标记事件并入当前事件"}),
+    ("v / b", {"en": "record a complaint's investigation / callback",
+               "zh": "记录投诉调查 / 回访"}),
+    ("t", {"en": "timeline of the incident", "zh": "事件时间线"}),
+    ("m", {"en": "map", "zh": "地图"}),
+    ("k", {"en": "key figures (KPIs)", "zh": "关键指标"}),
+    ("s", {"en": "sort the board by priority", "zh": "按优先级排序"}),
+    ("↑ ↓ PgUp PgDn", {"en": "move on the board", "zh": "在事件列表中移动"}),
+    ("Esc", {"en": "back to the board (or close a view)", "zh": "返回事件列表（或关闭视图）"}),
+    ("F1 / ?", {"en": "this help", "zh": "本帮助"}),
+    ("ctrl+p", {"en": "command palette: every action", "zh": "命令面板：全部操作"}),
+    ("space / . / + / -", {"en": "replay: play or pause / one step / faster / slower",
+                           "zh": "回放：播放暂停 / 单步 / 加速 / 减速"}),
+    ("q", {"en": "quit (from the board)", "zh": "退出（在事件列表中）"}),
+]
+
+
+def t(key: str, lang: str = "en", **fields: Any) -> str:
+    """The console text for ``key`` in ``lang`` (English if ``lang`` is unknown), filled in.
+
+    Raises:
+        KeyError: No text has that key (a programming error).
+    """
+    return render(TEXTS[key], lang, **fields)
+
+
+@lru_cache(maxsize=512)  # the board asks for the same few labels for every row
+def kind_label(kind: str | None, lang: str) -> str:
+    """A playbook id in words (``None``: not yet classified)."""
+    key = f"kind.{kind or 'none'}"
+    return t(key, lang) if key in TEXTS else str(kind)
+
+
+@lru_cache(maxsize=1024)
+def label(prefix: str, value: str | None, lang: str) -> str:
+    """``prefix.value`` in words, or the value itself when there is no text for it."""
+    key = f"{prefix}.{value}"
+    return t(key, lang) if key in TEXTS else str(value or "")
+
+
+def duration(seconds: float) -> str:
+    """A short duration: ``45s``, ``12m``, ``3h05``, ``2d04``."""
+    s = int(max(0, seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h{(s % 3600) // 60:02d}"
+    return f"{s // 86400}d{(s % 86400) // 3600:02d}"
+
+
+def clock_left(seconds: float) -> str:
+    """Time left on a deadline as ``m:ss`` (``-m:ss`` past due)."""
+    sign = "-" if seconds < 0 else ""
+    s = int(abs(seconds))
+    if s >= 3600:
+        return f"{sign}{s // 3600}h{(s % 3600) // 60:02d}"
+    return f"{sign}{s // 60}:{s % 60:02d}"

@@ -1,0 +1,1 @@
+"""The console's other views: timeline, map, key figures, help."""
