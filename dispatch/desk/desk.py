@@ -78,6 +78,7 @@ class Desk:
         self.board = Board()
         self.listeners: list[Listener] = []
         self._ticker: asyncio.Task[None] | None = None
+        self._guides: dict[tuple[Any, ...], Guidance] = {}
         for event in log_.events():  # a restart picks up every open incident from the log
             self.board.apply(event)
         bus.listeners.append(self._heard)
@@ -254,8 +255,16 @@ class Desk:
         inc = self.incident(incident, open_only=False)
         if not inc.kind:
             raise DeskError(f"incident {incident} has no playbook yet")
-        return self.playbooks.guide(inc.kind, inc.answers, lang=lang or self.lang,
-                                    complete=complete)
+        key = (inc.kind, tuple(sorted(inc.answers.items(), key=lambda kv: kv[0])),
+               lang or self.lang, complete)
+        found = self._guides.get(key)
+        if found is None:
+            # Guidance is a pure function of these; the board and every dispatch ask again.
+            if len(self._guides) > 4096:
+                self._guides.clear()
+            found = self._guides[key] = self.playbooks.guide(
+                inc.kind, inc.answers, lang=lang or self.lang, complete=complete)
+        return found
 
     def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
         """Record the caller's answer (``None``: asked, the caller does not know)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import difflib
 import itertools
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -106,8 +107,17 @@ def _combinations(
             for values in itertools.product(*(candidates[n] for n in names)))
 
 
+_local = threading.local()
+
+
 def _run(tree: ast.Expression, source: str, names: Mapping[str, Any]) -> bool:
-    evaluator = EvalWithCompoundTypes(names={**CONSTANTS, **names}, functions={})
+    # Building an evaluator costs more than evaluating a condition (simpleeval sets up
+    # its operator tables each time), and guidance evaluates dozens per call: reuse one
+    # per thread and only swap the names.
+    evaluator = getattr(_local, "evaluator", None)
+    if evaluator is None:
+        evaluator = _local.evaluator = EvalWithCompoundTypes(names={}, functions={})
+    evaluator.names = {**CONSTANTS, **names}
     # simpleeval takes the expression node itself, not the ast.Expression wrapper.
     return bool(evaluator.eval(source, previously_parsed=tree.body))
 
