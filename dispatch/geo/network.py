@@ -8,13 +8,14 @@ come from geodesic lengths instead: each segment's geodesic length is computed
 once at load (geopy), and within a segment the stake is interpolated linearly,
 which is exact to well under a metre for segments of a few kilometres.  The
 same interpolation is used in both directions, so stake → point → stake is
-exact up to rounding.
+exact up to rounding.  Finding the nearest segment is :mod:`dispatch.geo.snap`'s.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -22,6 +23,7 @@ from geopy.distance import geodesic
 
 from dispatch.errors import GeoError
 from dispatch.geo.data import Jurisdiction, MapData, Names, Section, Station
+from dispatch.geo.snap import ASK, Segments
 from dispatch.model import format_stake
 
 # WGS 84 ellipsoid, for the local (short-distance) metric of batch distances.
@@ -53,6 +55,17 @@ def geodesic_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return float(geodesic((lat1, lon1), (lat2, lon2)).meters)
 
 
+class Snapped(NamedTuple):
+    """One point snapped to the network (see :meth:`Network.snap`)."""
+
+    section: int
+    km: float
+    road_lat: float
+    road_lon: float
+    left: bool
+    jurisdiction: int
+
+
 @dataclass(frozen=True)
 class Road:
     """A road of the map: its sections in stake order."""
@@ -81,8 +94,8 @@ class Road:
 class Network:
     """Section geometry, its spatial indexes and the stake arithmetic.
 
-    Built once from a :class:`MapData`; every query is vectorised numpy and
-    shapely, with no geodesic calls.
+    Built once from a :class:`MapData`; queries are vectorised numpy and
+    shapely (:meth:`snap`, for one point, plain floats), with no geodesic calls.
     """
 
     def __init__(self, data: MapData) -> None:
@@ -131,9 +144,16 @@ class Network:
         self._kms = np.array([s.km_start for s in self.sections])
         self._kme = np.array([s.km_end for s in self.sections])
         self._lines = np.array(lines, dtype=object)
+        # Whole sections, for queries along one road; locating uses segments.
         self._line_tree = shapely.STRtree(self._lines)
         self._polys = np.array([j.geometry for j in self.jurisdictions], dtype=object)
         self._poly_tree = shapely.STRtree(self._polys)
+        self.segments = Segments(self.k, self._vlon, self._vlat,
+                                 list(zip(v0, v1, strict=True)), self._polys)
+        # Scalar copies for the one-point path (see Segments.nearest).
+        self._py = tuple(a.tolist() for a in (self._vlon, self._vlat, self._geo))
+        self._py_sec = list(zip(self._kms.tolist(), self._kme.tolist(),
+                                self.length_km.tolist(), strict=True))
 
         roads: dict[str, list[Section]] = {}
         for s in self.sections:
@@ -153,14 +173,38 @@ class Network:
         Returns:
             Arrays ``section`` (index), ``km``, ``road_lat``, ``road_lon``,
             ``distance_m`` (local metric), ``left`` (the point lies left of the
-            direction of increasing stake) and ``vertex`` (segment start index).
+            direction of increasing stake), ``vertex`` (segment start index)
+            and ``jurisdiction`` (index of the one covering the point, -1
+            outside all).
         """
-        pts = shapely.points(lons * self.k, lats)
-        hit = self._line_tree.query_nearest(pts, all_matches=False)
-        sec = np.zeros(len(lats), dtype=np.intp)
-        sec[hit[0]] = hit[1]
-        along = shapely.line_locate_point(self._lines[sec], pts)
-        return self._at_projected(sec, along, lats, lons)
+        j, sec, t, jur = self.segments.nearest_many(lats, lons)
+        out = self._at_segment(sec, j, t, lats, lons)
+        ask = jur == ASK
+        if ask.any():
+            jur[ask] = self.jurisdictions_at(lats[ask], lons[ask])
+        out["jurisdiction"] = jur
+        return out
+
+    def snap(self, lat: float, lon: float) -> Snapped:
+        """Snap one point to the nearest section: :meth:`project` without numpy.
+
+        Numpy on arrays of one element costs more in call overhead than the
+        arithmetic, so the same formulas run here on plain floats.
+        """
+        j, s, t, jur = self.segments.nearest(lat, lon)
+        vlon, vlat, cum = self._py
+        kms, kme, length = self._py_sec[s]
+        geo = cum[j] + t * (cum[j + 1] - cum[j])
+        rlon = vlon[j] + t * (vlon[j + 1] - vlon[j])
+        rlat = vlat[j] + t * (vlat[j + 1] - vlat[j])
+        cross = ((vlon[j + 1] - vlon[j]) * (lat - rlat)
+                 - (vlat[j + 1] - vlat[j]) * (lon - rlon)) * self.k
+        if jur == ASK:
+            jur = int(self.jurisdictions_at(np.array([lat]), np.array([lon]))[0])
+        return Snapped(
+            section=s, km=kms + (kme - kms) * geo / length, road_lat=rlat, road_lon=rlon,
+            left=cross * (kme - kms) > 0, jurisdiction=jur,
+        )
 
     def project_on(self, section: int, lat: float, lon: float) -> float:
         """The stake (km) of a point's projection on one given section."""
@@ -185,6 +229,11 @@ class Network:
         j = np.clip(j, self._v0[sec], self._v1[sec] - 2)
         span = self._key[j + 1] - self._key[j]
         t = np.clip((g - self._key[j]) / span, 0.0, 1.0)
+        return self._at_segment(sec, j, t, lats, lons)
+
+    def _at_segment(
+        self, sec: np.ndarray, j: np.ndarray, t: np.ndarray, lats: np.ndarray, lons: np.ndarray
+    ) -> dict[str, np.ndarray]:
         geo = self._geo[j] + t * (self._geo[j + 1] - self._geo[j])
         km = self._kms[sec] + (self._kme[sec] - self._kms[sec]) * geo / self.length_km[sec]
         rlon = self._vlon[j] + t * (self._vlon[j + 1] - self._vlon[j])

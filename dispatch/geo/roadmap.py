@@ -17,9 +17,11 @@ from pathlib import Path
 import numpy as np
 
 from dispatch.errors import GeoError
-from dispatch.geo.data import CITY_SERVICES, Jurisdiction, Names, Section, Station, read_map
-from dispatch.geo.network import Network, Road, geodesic_m, local_metres
+from dispatch.geo.data import Jurisdiction, Names, Section, Station, read_map
+from dispatch.geo.desks import Desks
+from dispatch.geo.network import Network, Road
 from dispatch.geo.place import Heading, Located, Place
+from dispatch.geo.snap import short_geodesic_m
 from dispatch.geo.stake import StakeText, parse_latlon, parse_stake, road_aliases
 from dispatch.model import Address, Service, format_stake
 
@@ -67,10 +69,8 @@ class RoadMap:
         self._aliases = road_aliases(
             (r.code, r.names.en, r.names.zh, r.aliases) for r in network.roads.values()
         )
-        self._stations = {s.address: s for s in network.stations}
-        self._by_service: dict[Service, list[Station]] = {}
-        for s in network.stations:
-            self._by_service.setdefault(s.service, []).append(s)
+        self._desks = Desks(network.stations, network.jurisdictions, network.sections)
+        self._stations = self._desks.stations
         self._jur_by_id = {j.id: j for j in network.jurisdictions}
 
     # -- what the map holds ----------------------------------------------------
@@ -140,15 +140,21 @@ class RoadMap:
         Raises:
             GeoError: Not a valid latitude/longitude.
         """
-        if not (_finite(lat, lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
+        try:
+            flat, flon = float(lat), float(lon)
+        except (TypeError, ValueError):
+            flat = flon = math.nan
+        # NaN fails every comparison, so this also refuses NaN and infinities.
+        if not (-90 <= flat <= 90 and -180 <= flon <= 180):
             raise GeoError(f"({lat}, {lon}) is not a latitude/longitude")
-        p = self.net.project(np.array([float(lat)]), np.array([float(lon)]))
-        s = int(p["section"][0])
-        sec = self.net.sections[s]
-        km = float(p["km"][0])
-        rlat, rlon = float(p["road_lat"][0]), float(p["road_lon"][0])
-        dist = geodesic_m(lat, lon, rlat, rlon)
-        jur = self._jurisdiction(lat, lon)
+        lat, lon = flat, flon
+        p = self.net.snap(lat, lon)
+        sec = self.net.sections[p.section]
+        km, rlat, rlon = p.km, p.road_lat, p.road_lon
+        # Geodesic to well under a millimetre at these distances (geopy's
+        # exact geodesic cost more than all the rest of locating a point).
+        dist = short_geodesic_m(lat, lon, rlat, rlon)
+        jur = None if p.jurisdiction < 0 else self.net.jurisdictions[p.jurisdiction]
         on = dist <= self.off_network_m
         heading: Heading | None = None
         direction = None
@@ -161,10 +167,10 @@ class RoadMap:
         elif SIDE_MIN_M <= dist <= SIDE_MAX_M:
             # Right-hand traffic: right of the increasing direction carries traffic
             # towards increasing stakes.
-            heading = "decreasing" if bool(p["left"][0]) else "increasing"
+            heading = "decreasing" if p.left else "increasing"
             direction = _heading_words(sec, heading)
         return self._place(
-            lat=float(lat), lon=float(lon), text=text, sec=sec if on else None, km=km,
+            lat=lat, lon=lon, text=text, sec=sec if on else None, km=km,
             heading=heading, direction=direction, jur=jur, distance_m=dist,
             road_lat=rlat, road_lon=rlon, notes=notes,
             nearest=None if on else {"road": sec.road, "section": sec.id, "km": km},
@@ -223,7 +229,7 @@ class RoadMap:
         sec_ids = np.array([s.id for s in self.net.sections], dtype=object)
         roads = np.array([s.road for s in self.net.sections], dtype=object)
         jur_ids = np.array([j.id for j in self.net.jurisdictions] + [None], dtype=object)
-        jur = self.net.jurisdictions_at(la, lo)
+        jur = p["jurisdiction"]
         return Located(
             lat=la, lon=lo,
             road=np.where(on, roads[p["section"]], None),
@@ -272,29 +278,9 @@ class RoadMap:
         self, lat: float, lon: float, service: Service | str, n: int = 3
     ) -> list[tuple[Station, float]]:
         """The ``n`` nearest stations of a service, with geodesic distance in metres."""
-        pool = self._by_service.get(Service(service), [])
-        if not pool or n <= 0:
-            return []
-        slat = np.array([s.lat for s in pool])
-        slon = np.array([s.lon for s in pool])
-        # Rank with a fast vectorised distance, then measure the few best exactly.
-        rough = local_metres(lat, lon, slat, slon)
-        best = np.argsort(rough)[: min(len(pool), n + 3)]
-        exact = [(pool[i], geodesic_m(lat, lon, pool[i].lat, pool[i].lon)) for i in best]
-        exact.sort(key=lambda sd: sd[1])
-        return exact[:n]
+        return self._desks.nearest_stations(lat, lon, Service(service), n)
 
     # -- helpers -------------------------------------------------------------------
-
-    def _nearest(self, lat: float, lon: float, service: Service) -> Station | None:
-        """The nearest station of a service, ranked without geodesic calls."""
-        pool = self._by_service.get(service)
-        if not pool:
-            return None
-        if len(pool) == 1:
-            return pool[0]
-        rough = local_metres(lat, lon, [s.lat for s in pool], [s.lon for s in pool])
-        return pool[int(np.argmin(rough))]
 
     def _jurisdiction(self, lat: float, lon: float) -> Jurisdiction | None:
         i = int(self.net.jurisdictions_at(np.array([lat]), np.array([lon]))[0])
@@ -302,25 +288,8 @@ class RoadMap:
 
     def _place(self, *, sec: Section | None, jur: Jurisdiction | None, km: float,
                notes: list[str], **fields: object) -> Place:
-        recipients: dict[Service, Address] = {}
         lat, lon = float(fields["lat"]), float(fields["lon"])  # type: ignore[arg-type]
-        for svc in CITY_SERVICES:
-            unit = jur.recipients.get(svc) if jur else None
-            if unit:
-                recipients[svc] = Address(svc, unit)
-                continue
-            near = self._nearest(lat, lon, svc)
-            if near:
-                # Outside every jurisdiction (or one that names no desk): the
-                # nearest desk, said out loud so the operator can check.
-                recipients[svc] = near.address
-                notes.append(f"no jurisdiction names a {svc.value} desk here: "
-                             f"nearest is {near.address}")
-        if sec is not None and sec.centre:
-            recipients[Service.SECTION] = Address(Service.SECTION, sec.centre)
-        ops = self._nearest(lat, lon, Service.OPS)
-        if ops:
-            recipients[Service.OPS] = ops.address
+        recipients = self._desks.recipients(lat, lon, jur, sec, notes)
         return Place(
             road=sec.road if sec else None,
             road_names=sec.road_names if sec else None,
@@ -399,10 +368,3 @@ def _where(place: Place) -> str:
     if place.road and place.km is not None:
         return f"{place.road} {format_stake(place.km)}"
     return f"{place.lat:.5f},{place.lon:.5f}"
-
-
-def _finite(*values: float) -> bool:
-    try:
-        return all(math.isfinite(float(v)) for v in values)
-    except (TypeError, ValueError):
-        return False
