@@ -77,7 +77,12 @@ class ScaledClock:
 
 def rfc3339(at: datetime) -> str:
     """Format an aware datetime as RFC 3339 UTC with milliseconds (``...Z``)."""
-    at = at.astimezone(UTC)
+    if at.tzinfo is not UTC:
+        at = at.astimezone(UTC)
+    if at.year >= 1000:
+        # isoformat is about twice as fast as strftime on this hot path (every
+        # append, every fold); it truncates to milliseconds just like ``// 1000``.
+        return at.isoformat(timespec="milliseconds")[:-6] + "Z"
     return at.strftime("%Y-%m-%dT%H:%M:%S.") + f"{at.microsecond // 1000:03d}Z"
 
 
@@ -87,7 +92,30 @@ def parse_rfc3339(text: str) -> datetime:
     Raises:
         ValueError: The text is not an RFC 3339 timestamp with a zone.
     """
+    if len(text) == 24 and text[4:20:3] == "--T::." and text[23] == "Z":
+        # The log's own shape: fromisoformat reads the ``Z`` as UTC since 3.11,
+        # no string rewriting or zone conversion needed (replay reads 100k of these).
+        return datetime.fromisoformat(text)
     parsed = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     if parsed.tzinfo is None:
         raise ValueError(f"timestamp without a time zone: {text!r}")
     return parsed.astimezone(UTC)
+
+
+def parse_log_time(text: str) -> tuple[datetime, str]:
+    """Parse a stored timestamp; return it with its text as :func:`rfc3339` writes it.
+
+    Text already in the log's own format is returned as is (formatting the
+    parsed time would give it back unchanged), so folds reading a log need not
+    format every event's time again.
+
+    Raises:
+        ValueError: The text is not an RFC 3339 timestamp with a zone.
+    """
+    # The separators of ``YYYY-MM-DDTHH:MM:SS.mmmZ`` (a regex costs more than the
+    # parse); fromisoformat accepts nothing but ASCII digits between them.  A
+    # leading 0 is left to rfc3339: it writes years before 1000 unpadded.
+    if len(text) == 24 and text[4:20:3] == "--T::." and text[23] == "Z" and text[0] != "0":
+        return datetime.fromisoformat(text), text
+    at = parse_rfc3339(text)
+    return at, rfc3339(at)

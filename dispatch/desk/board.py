@@ -150,8 +150,8 @@ class Board:
 
     def apply(self, event: Event) -> None:
         """Fold one event into the board."""
-        if event.seq:
-            self.last_seq = max(self.last_seq, event.seq)
+        if (seq := event.seq) and seq > self.last_seq:
+            self.last_seq = seq
         handler = _HANDLERS.get(event.type)
         if handler is not None:
             handler(self, event)
@@ -161,9 +161,8 @@ class Board:
 
     def _order(self, event: Event) -> OrderView | None:
         oid = event.data.get("order")
-        iid = self.order_incident.get(oid or "")
-        inc = self.incidents.get(iid or "")
-        return inc.orders.get(oid) if inc and oid else None
+        inc = self.incidents.get(self.order_incident.get(oid) or "") if oid else None
+        return inc.orders.get(oid) if inc else None
 
     def _alert(self, event: Event, kind: str, **text: Any) -> None:
         self.alerts.append(Alert(event.at, kind, event.incident, text))
@@ -258,10 +257,11 @@ def _delivered(b: Board, e: Event) -> None:
 def _status(b: Board, e: Event) -> None:
     order = b._order(e)
     if order:
-        _advance(order, str(e.data.get("status")), e.at)
-        order.eta_s = e.data.get("eta_s", order.eta_s)
-        order.note = e.data.get("note", order.note)
-        if e.data.get("status") == "declined":
+        d = e.data
+        _advance(order, str(status := d.get("status")), e.at)
+        order.eta_s = d.get("eta_s", order.eta_s)
+        order.note = d.get("note", order.note)
+        if status == "declined":
             b._alert(e, "declined", to=order.to, note=order.note)
 
 

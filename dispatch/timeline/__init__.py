@@ -2,7 +2,8 @@
 
 from dispatch.timeline.fold import Projection, canonical_json, split_incident_id
 from dispatch.timeline.group import GroupCommit
-from dispatch.timeline.log import Timeline, Transaction, row_to_event
+from dispatch.timeline.log import Timeline, Transaction
+from dispatch.timeline.rows import decode_rows, row_to_event
 
 __all__ = [
     "GroupCommit",
@@ -10,6 +11,7 @@ __all__ = [
     "Timeline",
     "Transaction",
     "canonical_json",
+    "decode_rows",
     "row_to_event",
     "split_incident_id",
 ]

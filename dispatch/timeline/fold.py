@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import replace
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 
 from dispatch.clock import rfc3339
 from dispatch.model import Event, EventType, Incident, IncidentStatus, Location, OutboxEntry
@@ -21,9 +21,27 @@ OrderLoader = Callable[[str], OutboxEntry | None]
 DayLoader = Callable[[str], int]
 
 
+#: One encoder for every call: ``json.dumps`` with non-default options builds a
+#: new encoder each time, a noticeable share of an append.
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+#: The same C encoder without the circular-reference bookkeeping (an id and two
+#: dict operations per container: more than half the cost of encoding an
+#: event).  Circular data then hits the recursion limit instead, and is handed
+#: to ``_CANONICAL`` to fail with the usual message.  ``None`` where the C
+#: accelerator is missing.
+_FAST_CANONICAL = c_make_encoder and c_make_encoder(
+    None, _CANONICAL.default, encode_basestring, None, ":", ",", True, False, True)
+
+
 def canonical_json(value: object) -> str:
     """JSON with sorted keys and no spaces (the form that is stored and signed)."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    if _FAST_CANONICAL is not None:
+        try:
+            return "".join(_FAST_CANONICAL(value, 0))
+        except RecursionError:
+            pass
+    return _CANONICAL.encode(value)
 
 
 def split_incident_id(incident_id: str) -> tuple[str, int]:
@@ -65,17 +83,21 @@ class Projection:
 
     def incident(self, incident_id: str) -> Incident | None:
         """The incident as folded so far (``None`` if never opened)."""
-        if incident_id not in self.incidents:
+        try:  # one lookup on the hot path (the row is nearly always in memory)
+            return self.incidents[incident_id]
+        except KeyError:
             loader = self._load_incident
-            self.incidents[incident_id] = loader(incident_id) if loader else None
-        return self.incidents[incident_id]
+            found = self.incidents[incident_id] = loader(incident_id) if loader else None
+            return found
 
     def order(self, order_id: str) -> OutboxEntry | None:
         """The outbox entry of an order (``None`` if never sent)."""
-        if order_id not in self.outbox:
+        try:
+            return self.outbox[order_id]
+        except KeyError:
             loader = self._load_order
-            self.outbox[order_id] = loader(order_id) if loader else None
-        return self.outbox[order_id]
+            found = self.outbox[order_id] = loader(order_id) if loader else None
+            return found
 
     def last_number(self, day: str) -> int:
         """The highest incident number allocated on ``day`` (``YYYYMMDD``)."""
@@ -89,58 +111,43 @@ class Projection:
         self.dirty_orders.clear()
         self.dirty_days.clear()
 
-    def apply(self, event: Event) -> None:
-        """Fold one event (with its ``seq`` assigned) into the projections."""
+    def apply(self, event: Event, at: str | None = None) -> None:
+        """Fold one event (with its ``seq`` assigned) into the projections.
+
+        Rows are updated in place: every row object belongs to this projection
+        alone (built here or freshly loaded), and a fold touches 100k of them.
+
+        Args:
+            event: The event.
+            at: ``rfc3339(event.at)`` when the caller has it already (the append
+                wrote it, a replay read it); formatted here otherwise.
+        """
         kind = event.type
-        at = rfc3339(event.at)
-        data = event.data
-        if kind == EventType.INCIDENT_OPENED and event.incident:
-            self._open(event, at)
-        elif kind == EventType.ORDER_SENT:
-            self._order_sent(event)
-        elif kind == EventType.ORDER_DELIVERED:
-            self._order_change(data.get("order"), state="delivered", delivered_at=at)
-        elif kind == EventType.ORDER_RESENT:
-            entry = self._known_order(data.get("order"))
-            if entry:
-                self._order_change(entry.order, state="pending", delivered_at=None, sent_at=at,
-                                   attempts=entry.attempts + 1)
-        elif kind == EventType.ORDER_TIMEOUT:
-            entry = self._known_order(data.get("order"))
-            if entry:
-                self._order_change(entry.order, timeouts=entry.timeouts + 1)
-        elif kind == EventType.ORDER_CANCELLED:
-            # No more sends, timeouts or resends: the cancellation is its own order.
-            self._order_change(data.get("order"), state="cancelled", status="cancelled",
-                               status_at=at)
-        elif kind == EventType.ORDER_STATUS and data.get("status"):
-            self._order_change(data.get("order"), status=str(data["status"]), status_at=at)
-        if not event.incident:
+        if at is None and kind in _TIMED:
+            at = rfc3339(event.at)
+        first_step = _FIRST_STEPS.get(kind)
+        if first_step is not None:
+            first_step(self, event, at)
+        incident_id = event.incident
+        if not incident_id:
             return
-        inc = self.incident(event.incident)
+        try:  # inlined self.incident(): the row is nearly always in memory
+            inc = self.incidents[incident_id]
+        except KeyError:
+            inc = self.incident(incident_id)
         if inc is None:
             return
-        changes: dict[str, object] = {"last_seq": event.seq or inc.last_seq}
-        if kind == EventType.LOCATION_SET:
-            changes.update(_location_columns(data.get("location") or {}))
-        elif kind == EventType.PLAYBOOK_APPLIED and data.get("playbook"):
-            changes["kind"] = data["playbook"]
-        elif kind == EventType.PRIORITY_SET and data.get("priority") is not None:
-            changes["priority"] = data["priority"]
-        elif kind == EventType.INCIDENT_RESOLVED:
-            changes.update(status=IncidentStatus.RESOLVED.value, resolved_at=at)
-        elif kind == EventType.INCIDENT_CLOSED:
-            changes.update(status=IncidentStatus.CLOSED.value, closed_at=at)
-        elif kind == EventType.INCIDENT_REOPENED:
-            changes.update(status=IncidentStatus.OPEN.value, resolved_at=None, closed_at=None)
-        elif kind == EventType.INCIDENTS_MERGED:
-            changes["calls"] = inc.calls + self._merge(event, data.get("merged") or [])
-        self._put(replace(inc, **changes))  # type: ignore[arg-type]
+        incident_step = _INCIDENT_STEPS.get(kind)
+        if incident_step is not None:
+            incident_step(self, inc, event, at)
+        inc.last_seq = event.seq or inc.last_seq
+        self.dirty_incidents.add(inc.id)
 
     def _open(self, event: Event, at: str) -> None:
         assert event.incident
         data = event.data
-        inc = Incident(
+        location = _location_columns(data["location"]) if data.get("location") else {}
+        self._put(Incident(
             id=event.incident,
             opened_at=at,
             kind=data.get("kind"),
@@ -148,10 +155,8 @@ class Projection:
             calls=1 if data.get("call") else 0,
             operator=event.actor,
             last_seq=event.seq or 0,
-        )
-        if data.get("location"):
-            inc = replace(inc, **_location_columns(data["location"]))  # type: ignore[arg-type]
-        self._put(inc)
+            **location,  # type: ignore[arg-type]
+        ))
         try:
             day, number = split_incident_id(event.incident)
         except ValueError:
@@ -168,18 +173,14 @@ class Projection:
             if other is None or other.id == event.incident:
                 continue
             moved += other.calls
-            self._put(
-                replace(
-                    other,
-                    status=IncidentStatus.MERGED.value,
-                    merged_into=event.incident,
-                    calls=0,
-                    last_seq=event.seq or other.last_seq,
-                )
-            )
+            other.status = IncidentStatus.MERGED.value
+            other.merged_into = event.incident
+            other.calls = 0
+            other.last_seq = event.seq or other.last_seq
+            self._put(other)
         return moved
 
-    def _order_sent(self, event: Event) -> None:
+    def _order_sent(self, event: Event, at: str | None) -> None:
         data = event.data
         order_id = data.get("order")
         if not order_id:
@@ -192,31 +193,155 @@ class Projection:
             topic=str(data.get("topic", "")),
             payload=payload if isinstance(payload, str) else canonical_json(payload),
             sent_seq=event.seq or 0,
-            sent_at=rfc3339(event.at),
+            sent_at=at,
         )
         self.dirty_orders.add(order_id)
-
-    def _known_order(self, order_id: object) -> OutboxEntry | None:
-        return self.order(order_id) if isinstance(order_id, str) else None
-
-    def _order_change(self, order_id: object, **changes: object) -> None:
-        entry = self._known_order(order_id)
-        if entry is None:
-            return
-        self.outbox[entry.order] = replace(entry, **changes)  # type: ignore[arg-type]
-        self.dirty_orders.add(entry.order)
 
     def _put(self, inc: Incident) -> None:
         self.incidents[inc.id] = inc
         self.dirty_incidents.add(inc.id)
 
 
+# -- what each event type changes ---------------------------------------------
+# Plain dicts keyed by type: one lookup per event instead of a chain of enum
+# comparisons.  Each step mutates rows owned by the projection (see ``apply``).
+
+def _opened(proj: Projection, event: Event, at: str | None) -> None:
+    if event.incident:
+        proj._open(event, at or "")
+
+
+def _known(proj: Projection, data: dict) -> OutboxEntry | None:
+    """The outbox entry the event's ``order`` names, if the projection knows it."""
+    order_id = data.get("order")
+    if not isinstance(order_id, str):
+        return None
+    try:
+        return proj.outbox[order_id]
+    except KeyError:
+        return proj.order(order_id)
+
+
+def _delivered(proj: Projection, event: Event, at: str | None) -> None:
+    entry = _known(proj, event.data)
+    if entry is not None:
+        entry.state, entry.delivered_at = "delivered", at
+        proj.dirty_orders.add(entry.order)
+
+
+def _resent(proj: Projection, event: Event, at: str | None) -> None:
+    entry = _known(proj, event.data)
+    if entry is not None:
+        entry.state, entry.delivered_at, entry.sent_at = "pending", None, at
+        entry.attempts += 1
+        proj.dirty_orders.add(entry.order)
+
+
+def _timeout(proj: Projection, event: Event, at: str | None) -> None:
+    entry = _known(proj, event.data)
+    if entry is not None:
+        entry.timeouts += 1
+        proj.dirty_orders.add(entry.order)
+
+
+def _cancelled(proj: Projection, event: Event, at: str | None) -> None:
+    entry = _known(proj, event.data)
+    if entry is not None:
+        # No more sends, timeouts or resends: the cancellation is its own order.
+        entry.state, entry.status, entry.status_at = "cancelled", "cancelled", at
+        proj.dirty_orders.add(entry.order)
+
+
+def _order_status(proj: Projection, event: Event, at: str | None) -> None:
+    data = event.data
+    status = data.get("status")
+    if not status:  # an empty report changes nothing
+        return
+    entry = _known(proj, data)
+    if entry is not None:
+        entry.status, entry.status_at = str(status), at
+        proj.dirty_orders.add(entry.order)
+
+
+#: What an event does before its incident's row is touched (opening it, or
+#: changing an outbox row).
+_FIRST_STEPS: dict[str, Callable[[Projection, Event, str | None], None]] = {
+    EventType.INCIDENT_OPENED.value: _opened,
+    EventType.ORDER_SENT.value: Projection._order_sent,
+    EventType.ORDER_DELIVERED.value: _delivered,
+    EventType.ORDER_RESENT.value: _resent,
+    EventType.ORDER_TIMEOUT.value: _timeout,
+    EventType.ORDER_CANCELLED.value: _cancelled,
+    EventType.ORDER_STATUS.value: _order_status,
+}
+
+
+def _located(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    for name, value in _location_columns(event.data.get("location") or {}).items():
+        setattr(inc, name, value)
+
+
+def _playbook(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    if event.data.get("playbook"):
+        inc.kind = event.data["playbook"]
+
+
+def _priority(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    if event.data.get("priority") is not None:
+        inc.priority = event.data["priority"]
+
+
+def _resolved(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    inc.status, inc.resolved_at = IncidentStatus.RESOLVED.value, at
+
+
+def _closed(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    inc.status, inc.closed_at = IncidentStatus.CLOSED.value, at
+
+
+def _reopened(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    inc.status, inc.resolved_at, inc.closed_at = IncidentStatus.OPEN.value, None, None
+
+
+def _merged(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    moved = proj._merge(event, event.data.get("merged") or [])
+    inc.calls += moved
+
+
+_INCIDENT_STEPS: dict[str, Callable[[Projection, Incident, Event, str | None], None]] = {
+    EventType.LOCATION_SET.value: _located,
+    EventType.PLAYBOOK_APPLIED.value: _playbook,
+    EventType.PRIORITY_SET.value: _priority,
+    EventType.INCIDENT_RESOLVED.value: _resolved,
+    EventType.INCIDENT_CLOSED.value: _closed,
+    EventType.INCIDENT_REOPENED.value: _reopened,
+    EventType.INCIDENTS_MERGED.value: _merged,
+}
+
+#: Types whose fold reads the event's time as text.
+_TIMED = frozenset({
+    EventType.INCIDENT_OPENED.value, EventType.ORDER_SENT.value, EventType.ORDER_DELIVERED.value,
+    EventType.ORDER_RESENT.value, EventType.ORDER_CANCELLED.value, EventType.ORDER_STATUS.value,
+    EventType.INCIDENT_RESOLVED.value, EventType.INCIDENT_CLOSED.value,
+})
+
+
+#: Location's fields, in order (what ``Location.to_dict`` holds).
+_LOCATION_FIELDS = tuple(Location.__dataclass_fields__)
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def _location_columns(raw: dict) -> dict[str, object]:
     loc = Location.from_dict(raw)
+    values = {name: getattr(loc, name) for name in _LOCATION_FIELDS}
+    # asdict deep-copies every field; for scalars (always, from JSON) the copy is
+    # the value itself, and it costs more than the rest of the fold of the event.
+    if not all(type(v) in _SCALARS for v in values.values()):
+        values = loc.to_dict()
     return {
         "road": loc.road,
         "km": loc.km,
         "section": loc.section,
         "jurisdiction": loc.jurisdiction,
-        "location": canonical_json(loc.to_dict()),
+        "location": canonical_json(values),
     }

@@ -8,19 +8,20 @@ a SIGKILL and a power loss.  Many events given at once share one commit.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, fields
 from datetime import UTC, datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from dispatch.clock import Clock, SystemClock, parse_rfc3339, rfc3339
+from dispatch.clock import Clock, SystemClock, rfc3339
 from dispatch.errors import TimelineError, UnknownIncidentError
 from dispatch.model import Event, EventType, Incident, OutboxEntry
 from dispatch.timeline.fold import Projection, canonical_json
+from dispatch.timeline.rows import row_to_event
 from dispatch.timeline.schema import PROJECTIONS, connect
 
 _INCIDENT_COLS = [f.name for f in fields(Incident)]
@@ -36,6 +37,17 @@ def _upsert_sql(table: str, cols: list[str], key: str) -> str:
         f'ON CONFLICT("{key}") DO UPDATE SET {updates}'
     )
 
+
+_ALL_ROWS = "SELECT seq, id, at, incident, type, actor, data FROM events WHERE seq > ? ORDER BY seq"
+_INCIDENT_ROWS = """
+    SELECT seq, id, at, incident, type, actor, data FROM events WHERE incident = ?1
+    UNION
+    SELECT seq, id, at, incident, type, actor, data FROM events
+    WHERE type = 'call_received' AND json_extract(data, '$.call') IN (
+        SELECT json_extract(data, '$.call') FROM events
+        WHERE incident = ?1 AND json_extract(data, '$.call') IS NOT NULL)
+    ORDER BY seq
+"""
 
 _UPSERT_INCIDENT = _upsert_sql("incidents", _INCIDENT_COLS, "id")
 _UPSERT_ORDER = _upsert_sql("outbox", _OUTBOX_COLS, "order")
@@ -83,7 +95,10 @@ class Timeline:
             self._claim(center, drill)
         except sqlite3.DatabaseError as exc:
             raise TimelineError(f"{self.path}: not a dispatch log ({exc})") from None
-        self.conn = self.db.conn
+        self.conn = conn = self.db.conn
+        # Built once, not per transaction: every append starts a projection.
+        self._loaders = (partial(_load_incident, conn), partial(_load_order, conn),
+                         partial(_load_day, conn))
 
     def _claim(self, center: str | None, drill: bool | None) -> None:
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
@@ -129,8 +144,18 @@ class Timeline:
         Returns:
             The same events, their ``seq`` assigned.
         """
-        with self.transaction() as tx:
+        # The body of ``transaction()`` without the generator machinery: this is
+        # the hot path of every single append.
+        conn = self._begin()
+        try:
+            tx = Transaction(self)
             tx.append(*events)
+            tx.flush()
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         return list(events)
 
     def record(
@@ -152,18 +177,24 @@ class Timeline:
         ``BEGIN IMMEDIATE`` takes the write lock at once, so an incident number
         read inside the transaction cannot be taken by another writer.
         """
-        if self.conn.in_transaction:
-            raise TimelineError("nested log transactions are not supported")
-        self.conn.execute("BEGIN IMMEDIATE")
+        conn = self._begin()
         tx = Transaction(self)
         try:
             yield tx
             tx.flush()
-            self.conn.execute("COMMIT")
+            conn.execute("COMMIT")
         except BaseException:
-            if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
+
+    def _begin(self) -> sqlite3.Connection:
+        """``BEGIN IMMEDIATE`` on the log's connection (refused when one is open)."""
+        conn = self.conn
+        if conn.in_transaction:
+            raise TimelineError("nested log transactions are not supported")
+        conn.execute("BEGIN IMMEDIATE")
+        return conn
 
     def open_incident(
         self, actor: str, data: dict[str, Any] | None = None, *, follow: Sequence[Event] = ()
@@ -230,22 +261,22 @@ class Timeline:
         for row in self.conn.execute(sql, params):
             yield row_to_event(row)
 
+    def event_rows(self, incident: str | None = None) -> sqlite3.Cursor:
+        """Raw ``events`` rows: what :meth:`events` or :meth:`incident_events` reads.
+
+        For readers that decode many rows at once with :func:`decode_rows`.
+        """
+        if incident is None:
+            return self.conn.execute(_ALL_ROWS, [0])
+        return self.conn.execute(_INCIDENT_ROWS, [incident])
+
     def incident_events(self, incident_id: str) -> list[Event]:
         """An incident's events plus the ``call_received`` events of its calls, in order.
 
         A call rings before its incident exists, so its ``call_received`` event
         carries no incident; it is linked through ``data.call``.
         """
-        sql = """
-            SELECT seq, id, at, incident, type, actor, data FROM events WHERE incident = ?1
-            UNION
-            SELECT seq, id, at, incident, type, actor, data FROM events
-            WHERE type = 'call_received' AND json_extract(data, '$.call') IN (
-                SELECT json_extract(data, '$.call') FROM events
-                WHERE incident = ?1 AND json_extract(data, '$.call') IS NOT NULL)
-            ORDER BY seq
-        """
-        return [row_to_event(row) for row in self.conn.execute(sql, [incident_id])]
+        return [row_to_event(row) for row in self.conn.execute(_INCIDENT_ROWS, [incident_id])]
 
     def event_count(self) -> int:
         """How many events the log holds."""
@@ -301,12 +332,7 @@ class Transaction:
 
     def __init__(self, log: Timeline) -> None:
         self._log = log
-        conn = log.conn
-        self._proj = Projection(
-            load_incident=lambda i: _load_incident(conn, i),
-            load_order=lambda o: _load_order(conn, o),
-            load_day=lambda d: _load_day(conn, d),
-        )
+        self._proj = Projection(*log._loaders)
 
     def new_incident_id(self) -> str:
         """Reserve the next ``YYYYMMDD-NNNN`` for today in the centre's time zone.
@@ -319,31 +345,38 @@ class Transaction:
 
     def append(self, *events: Event) -> None:
         """Write events now (inside the open transaction) and fold them."""
-        conn = self._log.conn
+        execute, apply = self._log.conn.execute, self._proj.apply
         for event in events:
+            at = rfc3339(event.at)  # formatted once: the row and the fold both use it
             try:
-                cur = conn.execute(
+                cur = execute(
                     _INSERT_EVENT,
-                    (event.id, rfc3339(event.at), event.incident, str(event.type),
+                    (event.id, at, event.incident, str(event.type),
                      event.actor, canonical_json(event.data)),
                 )
             except sqlite3.IntegrityError as exc:
                 raise TimelineError(f"event {event.id} refused: {exc}") from None
             event.seq = cur.lastrowid
-            self._proj.apply(event)
+            apply(event, at)
 
     def flush(self) -> None:
         """Write the projection rows changed so far."""
-        _write(self._log.conn, self._proj)
-        self._proj.clear_dirty()
+        proj = self._proj
+        # Most appends (calls, answers, advice) touch no projection row at all.
+        if proj.dirty_incidents or proj.dirty_orders or proj.dirty_days:
+            _write(self._log.conn, proj)
+            proj.clear_dirty()
 
 
 def _write(conn: sqlite3.Connection, proj: Projection) -> None:
-    incidents = [proj.incidents[i] for i in sorted(proj.dirty_incidents)]
-    conn.executemany(_UPSERT_INCIDENT, [astuple(i) for i in incidents if i is not None])
-    orders = [proj.outbox[o] for o in sorted(proj.dirty_orders)]
-    conn.executemany(_UPSERT_ORDER, [astuple(o) for o in orders if o is not None])
-    conn.executemany(_UPSERT_DAY, [(d, proj.days[d]) for d in sorted(proj.dirty_days)])
+    if proj.dirty_incidents:
+        incidents = [proj.incidents[i] for i in sorted(proj.dirty_incidents)]
+        conn.executemany(_UPSERT_INCIDENT, [astuple(i) for i in incidents if i is not None])
+    if proj.dirty_orders:
+        orders = [proj.outbox[o] for o in sorted(proj.dirty_orders)]
+        conn.executemany(_UPSERT_ORDER, [astuple(o) for o in orders if o is not None])
+    if proj.dirty_days:
+        conn.executemany(_UPSERT_DAY, [(d, proj.days[d]) for d in sorted(proj.dirty_days)])
 
 
 def _load_incident(conn: sqlite3.Connection, incident_id: str) -> Incident | None:
@@ -362,10 +395,3 @@ def _load_order(conn: sqlite3.Connection, order_id: str) -> OutboxEntry | None:
 def _load_day(conn: sqlite3.Connection, day: str) -> int:
     row = conn.execute("SELECT last FROM incident_days WHERE day = ?", [day]).fetchone()
     return row[0] if row else 0
-
-
-def row_to_event(row: Sequence[Any]) -> Event:
-    """Turn an ``events`` row ``(seq, id, at, incident, type, actor, data)`` into an Event."""
-    seq, event_id, at, incident, kind, actor, data = row
-    return Event(type=kind, actor=actor, at=parse_rfc3339(at), incident=incident,
-                 data=json.loads(data), id=event_id, seq=seq)
