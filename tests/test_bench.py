@@ -44,9 +44,10 @@ def test_appends_and_locate_return_ratios_and_verdicts(tmp_path: Path) -> None:
 
 
 def test_replay_folds_the_log_it_built(tmp_path: Path) -> None:
-    (fig,) = replay(tmp_path, 500)
-    _sane([fig])
-    assert "500 events" in fig.note
+    rebuild, console = replay(tmp_path, 500)
+    _sane([rebuild, console])
+    assert "500 events" in rebuild.note
+    assert rebuild.met is not None and console.met is None  # only the rebuild has a target
 
 
 async def test_round_trip_and_intake_over_a_real_broker(mosquitto: Mosquitto,

@@ -345,3 +345,10 @@ def _location_columns(raw: dict) -> dict[str, object]:
         "jurisdiction": loc.jurisdiction,
         "location": canonical_json(values),
     }
+
+#: Types whose fold reads the event's data; for every other type only the
+#: incident and seq matter, so a streaming rebuild need not decode the JSON.
+READS_DATA = frozenset(_FIRST_STEPS) | frozenset({
+    EventType.LOCATION_SET.value, EventType.PLAYBOOK_APPLIED.value,
+    EventType.PRIORITY_SET.value, EventType.INCIDENTS_MERGED.value,
+})

@@ -21,7 +21,7 @@ from dispatch.clock import Clock, SystemClock, rfc3339
 from dispatch.errors import TimelineError, UnknownIncidentError
 from dispatch.model import Event, EventType, Incident, OutboxEntry
 from dispatch.timeline.fold import Projection, canonical_json
-from dispatch.timeline.rows import row_to_event
+from dispatch.timeline.rows import project_rows, row_to_event
 from dispatch.timeline.schema import PROJECTIONS, connect
 
 _INCIDENT_COLS = [f.name for f in fields(Incident)]
@@ -223,14 +223,10 @@ class Timeline:
         Returns:
             The number of events folded.
         """
-        proj = Projection()
-        count = 0
         with self.transaction():
             for table in PROJECTIONS:
                 self.conn.execute(f"DELETE FROM {table}")
-            for event in self.events():
-                proj.apply(event)
-                count += 1
+            proj, count = project_rows(self.event_rows())
             _write(self.conn, proj)
         return count
 

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import gc
 import json
+from datetime import UTC, datetime
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from dispatch.clock import parse_log_time, parse_rfc3339
 from dispatch.model import Event
+from dispatch.timeline.fold import READS_DATA, Projection
 
 
 def row_to_event(row: Sequence[Any]) -> Event:
@@ -80,3 +82,30 @@ def _loads(data: str) -> Any:
             if end == len(data):
                 return value
     return json.loads(data)
+
+
+def project_rows(rows: Iterable[Sequence[Any]]) -> tuple[Projection, int]:
+    """Fold ``events`` rows into a fresh projection, streaming (no event is kept).
+
+    This is how incidents are rebuilt from the log alone (``dispatch timeline
+    --rebuild``); a replay that also draws the desk's board keeps the events.
+
+    Returns:
+        The projection and the number of events folded.
+    """
+    projection = Projection()
+    apply = projection.apply
+    count = 0
+    with bulk_allocation():
+        for seq, event_id, at_text, incident, kind, actor, data in rows:
+            # The fold is given the stored time text, so the event's datetime is
+            # never read here: skip parsing it. Data is decoded only where the
+            # fold reads it. The event never leaves this loop.
+            event = Event(kind, actor, _EPOCH, incident,
+                          _loads(data) if kind in READS_DATA else {}, event_id, seq)
+            apply(event, at_text)
+            count += 1
+    return projection, count
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
