@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import gc
 import json
-from datetime import UTC, datetime
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from dispatch.clock import parse_log_time, parse_rfc3339
