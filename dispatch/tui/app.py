@@ -50,6 +50,8 @@ class ConsoleApp(App[int]):
     """
 
     TITLE = "Dispatch console"
+    # The bilingual keys line every view ends with, where a Footer would be.
+    CSS = ".keys { dock: bottom; height: 1; background: $panel; padding: 0 1; }"
     COMMANDS: ClassVar = App.COMMANDS | {FloorCommands}
     BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+q", "quit", "Quit", show=False)]
 

@@ -45,6 +45,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "role.supervisor": {"en": "supervisor", "zh": "值班长"},
     "role.trainer": {"en": "trainer", "zh": "教员"},
     "role.admin": {"en": "admin", "zh": "管理员"},
+    "keys.back": {"en": "Esc back", "zh": "Esc 返回"},
+    "keys.map": {"en": "Esc back  + zoom in  - zoom out  c centre  arrows pan",
+                 "zh": "Esc 返回  + 放大  - 缩小  c 居中  方向键 平移"},
     "keys": {"en": "a answer  l location  p playbook  i ask  g advice given  d send orders  "
                    "n note  r resolve  x close  t timeline  m map  k KPIs  F1 help  ^p palette",
              "zh": "a 接听  l 位置  p 预案  i 询问  g 已告知  d 派单  n 备注  r 处置完毕  "

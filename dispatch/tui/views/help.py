@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dispatch.tui.texts import KEYS, t
 
@@ -39,4 +39,5 @@ class HelpScreen(Screen[None]):
         with VerticalScroll():
             yield Static(help_table(self.lang))
             yield Static(t("help.marks", self.lang))
-        yield Footer()
+        # Textual's Footer shows binding labels in English only: a bilingual keys line.
+        yield Static(t("keys.back", self.lang), classes="keys")

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Sparkline, Static
+from textual.widgets import Sparkline, Static
 
 from dispatch.model import Service
 from dispatch.report import Report, Stat, build_report
@@ -85,4 +85,5 @@ class KpiScreen(Screen[None]):
             yield Static(kpi_text(self.report, self.lang), id="kpi")
             yield Static(t("kpi.spark_dispatch", self.lang), id="kpi-spark-title")
             yield Sparkline(samples[-200:] or [0], id="kpi-spark")
-        yield Footer()
+        # Textual's Footer shows binding labels in English only: a bilingual keys line.
+        yield Static(t("keys.back", self.lang), classes="keys")

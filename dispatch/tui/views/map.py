@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dispatch.tui.texts import t
 
@@ -189,7 +189,8 @@ class MapScreen(Screen[None]):
         yield Static(t("map.title", self.lang, roads=roads), id="map-title")
         yield MapView(self.desk, self.selected, self.lang, id="map")
         yield Static(t("map.legend", self.lang), id="map-legend")
-        yield Footer()
+        # Textual's Footer shows binding labels in English only: a bilingual keys line.
+        yield Static(t("keys.map", self.lang), classes="keys")
 
     def action_zoom(self, factor: float) -> None:
         """Zoom in or out."""

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from dispatch.timeline.describe import describe, offset
 from dispatch.tui.texts import t
@@ -60,4 +60,5 @@ class TimelineScreen(Screen[None]):
         with VerticalScroll():
             yield Static(timeline_text(self.desk, self.incident, self.lang, self.tz, pii=self.pii),
                          id="timeline")
-        yield Footer()
+        # Textual's Footer shows binding labels in English only: a bilingual keys line.
+        yield Static(t("keys.back", self.lang), classes="keys")
