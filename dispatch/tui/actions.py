@@ -220,7 +220,8 @@ class FloorActions:
             self.app.push_screen(Ask(
                 t("ask.investigation", self.lang, incident=incident),
                 lambda text: bool(text.strip()) and self.act(
-                    "record_investigation", incident, text.strip()) is not None, self.lang))
+                    "record_investigation", incident, text.strip()) is not None,
+                hint=t("ask.keys", self.lang)))
 
     def action_callback(self: FloorScreen) -> None:
         """Record the complainant's callback and satisfaction (complaints)."""
@@ -235,7 +236,7 @@ class FloorActions:
             return self.act("record_callback", incident, answer in ("yes", "y", "是")) \
                 is not None
         self.app.push_screen(Ask(t("ask.callback", self.lang, incident=incident), submit,
-                                 self.lang))
+                                 hint=t("ask.keys", self.lang)))
 
     def on_input_submitted(self: FloorScreen, event: Input.Submitted) -> None:
         """Enter in the pane's inputs: place, answer, note."""

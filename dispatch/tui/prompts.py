@@ -17,10 +17,12 @@ from dispatch.tui.texts import t
 class Ask(ModalScreen[None]):
     """A one-line question; stays open until ``submit`` takes the answer, or Esc.
 
+    The console and the field-unit screen share it.
+
     Args:
         prompt: The question.
         submit: Called with the answer; returns ``True`` when it was taken.
-        lang: Language of the keys line.
+        hint: The keys line under the input.
         placeholder: Shown in the empty input.
     """
 
@@ -32,12 +34,12 @@ class Ask(ModalScreen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
 
-    def __init__(self, prompt: str, submit: Callable[[str], bool], lang: str = "en",
+    def __init__(self, prompt: str, submit: Callable[[str], bool], *, hint: str,
                  placeholder: str = "") -> None:
         super().__init__()
         self.prompt = prompt
         self.submit = submit
-        self.lang = lang
+        self.hint = hint
         self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
@@ -45,7 +47,7 @@ class Ask(ModalScreen[None]):
         with Vertical():
             yield Label(self.prompt)
             yield Input(placeholder=self.placeholder, id="ask")
-            yield Label(t("ask.keys", self.lang), classes="hint")
+            yield Label(self.hint, classes="hint")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Hand the answer over; close only if it was taken."""

@@ -9,19 +9,18 @@ update the widgets directly.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
 
 from dispatch.clock import parse_rfc3339
 from dispatch.model import format_stake
+from dispatch.tui.prompts import Ask
 from dispatch.unit.client import ReportRefused, UnitClient
 from dispatch.unit.store import HeldOrder
 from dispatch.unit.texts import kind_label, status_label, unit_text
@@ -30,50 +29,6 @@ from dispatch.unit.texts import kind_label, status_label, unit_text
 MAX_ETA_MIN = 7 * 24 * 60
 
 COLUMNS = ("received", "incident", "kind", "priority", "place", "status")
-
-
-class Ask(ModalScreen[None]):
-    """A one-line question; stays open until ``submit`` accepts the answer or Esc.
-
-    Args:
-        prompt: The question.
-        placeholder: Shown in the empty input.
-        hint: The keys line.
-        submit: Called with the answer; returns ``True`` when it was taken.
-    """
-
-    DEFAULT_CSS = """
-    Ask { align: center middle; }
-    Ask > Vertical { width: 70; height: auto; border: thick $accent; padding: 0 1;
-                     background: $surface; }
-    Ask .hint { color: $text-muted; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
-
-    def __init__(self, prompt: str, placeholder: str, hint: str,
-                 submit: Callable[[str], bool]) -> None:
-        super().__init__()
-        self.prompt = prompt
-        self.placeholder = placeholder
-        self.hint = hint
-        self.submit = submit
-
-    def compose(self) -> ComposeResult:
-        """A prompt, the input, the keys."""
-        with Vertical():
-            yield Label(self.prompt)
-            yield Input(placeholder=self.placeholder, id="answer")
-            yield Label(self.hint, classes="hint")
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Hand the answer over; close only if it was taken."""
-        event.stop()
-        if self.submit(event.value):
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        """Close without sending anything."""
-        self.dismiss(None)
 
 
 class UnitApp(App[None]):
@@ -368,9 +323,9 @@ class UnitApp(App[None]):
         if held is None or not self._may(held, "declined"):
             return
         self.push_screen(Ask(
-            self.t("ask.decline", incident=held.incident), self.t("ask.decline_hint"),
-            self.t("ask.keys"),
-            lambda reason: self.report(held.id, "declined", note=reason.strip())))
+            self.t("ask.decline", incident=held.incident),
+            lambda reason: self.report(held.id, "declined", note=reason.strip()),
+            hint=self.t("ask.keys"), placeholder=self.t("ask.decline_hint")))
 
     def action_en_route(self) -> None:
         """Report leaving for the scene, with an optional ETA in minutes."""
@@ -391,5 +346,5 @@ class UnitApp(App[None]):
                 eta_s = minutes * 60
             return self.report(held.id, "en_route", eta_s=eta_s)
 
-        self.push_screen(Ask(self.t("ask.eta", incident=held.incident), self.t("ask.eta_hint"),
-                             self.t("ask.keys"), submit))
+        self.push_screen(Ask(self.t("ask.eta", incident=held.incident), submit,
+                             hint=self.t("ask.keys"), placeholder=self.t("ask.eta_hint")))
