@@ -12,13 +12,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from dispatch.clock import rfc3339
 from dispatch.model import REPORTED_STATES, Address
 
 Text = Annotated[str, Field(max_length=4000)]
 Short = Annotated[str, Field(max_length=200)]
+#: A recipient address (``120/xianning``), normalised; a bad one fails validation.
+AddressText = Annotated[Short, AfterValidator(lambda value: str(Address.parse(value)))]
 AnswerValue = bool | int | float | Annotated[str, Field(max_length=500)]
 
 
@@ -100,7 +102,7 @@ class OrderMessage(Envelope):
 
     schema_: Literal["dispatch.order/1"] = Field(alias="schema")
     incident: Short
-    to: Short
+    to: AddressText
     kind: Short
     priority: int = Field(ge=1, le=4)
     location: OrderLocation
@@ -110,11 +112,6 @@ class OrderMessage(Envelope):
     caller: CallerInfo = CallerInfo()
     operator: Short
 
-    @field_validator("to")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        return str(Address.parse(value))
-
 
 class StatusMessage(Envelope):
     """``dispatch.status/1``: a recipient's report on an order."""
@@ -122,15 +119,10 @@ class StatusMessage(Envelope):
     schema_: Literal["dispatch.status/1"] = Field(alias="schema")
     order: str
     incident: Short
-    from_: Short = Field(alias="from")
+    from_: AddressText = Field(alias="from")
     status: Literal["received", "accepted", "declined", "en_route", "on_scene", "cleared"]
     eta_s: int | None = Field(default=None, ge=0, le=7 * 24 * 3600)
     note: Text | None = None
-
-    @field_validator("from_")
-    @classmethod
-    def _address(cls, value: str) -> str:
-        return str(Address.parse(value))
 
 
 class EventMessage(Envelope):
