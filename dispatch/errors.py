@@ -25,6 +25,35 @@ class TimelineError(DispatchError):
     """The event log cannot be opened, is of another kind, or refuses a write."""
 
 
+class LogUnwritable(TimelineError):
+    """The log cannot take a write now: nothing of that write was recorded.
+
+    ``state`` names the condition for the status bar (``full``, ``read_only``).
+    The caller keeps what it wanted to write (an inbound message stays
+    unacknowledged, a command is refused) and the log recovers by itself.
+    """
+
+    state = "unwritable"
+
+
+class LogFull(LogUnwritable):
+    """The file system that holds the log is full."""
+
+    state = "full"
+
+
+class LogReadOnly(LogUnwritable):
+    """The log or its folder is not writable (permissions, a read-only mount)."""
+
+    state = "read_only"
+
+
+class LogBusy(LogUnwritable):
+    """Another writer held the log's lock for longer than the busy timeout."""
+
+    state = "busy"
+
+
 class UnknownIncidentError(TimelineError):
     """An incident id that the log does not hold."""
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from dispatch.safe import safe_text
 
 
 class Service(StrEnum):
@@ -210,6 +213,22 @@ def new_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+#: The namespace of every derived event id (DESIGN, *The floor*, "Exactly once").
+EVENT_NAMESPACE = uuid.UUID("6f1c1f0e-9d8a-5b61-a8e4-2f0a4c7d3b10")
+
+
+def derived_id(*parts: object) -> str:
+    """The event id of a fact, derived from its cause (UUIDv5 of ``parts``).
+
+    An inbound message's event is ``derived_id(message_id, event_type)``; a
+    system event is ``derived_id(event_type, what it is about…)``.  Recording
+    the same fact twice (a redelivered call, a timer that fires again after a
+    restart, two seats noticing one timeout) yields the same id, and the log
+    keeps one row.
+    """
+    return str(uuid.uuid5(EVENT_NAMESPACE, "\x1f".join(str(p) for p in parts)))
+
+
 @dataclass
 class Event:
     """One entry of the timeline.
@@ -272,16 +291,20 @@ class OutboxEntry:
 
 
 def mask_name(name: str) -> str:
-    """Hide all but the first character of a name: ``李四`` → ``李*``, ``Li Wei`` → ``L*****``."""
-    name = name.strip()
+    """Hide all but the first character of a name: ``李四`` → ``李*``, ``Li Wei`` → ``L*****``.
+
+    The name is made safe to show first (:func:`~dispatch.safe.safe_text`): a
+    control sequence is never half kept by the mask.
+    """
+    name = safe_text(name).strip()
     if not name:
         return ""
     return name[0] + "*" * max(1, len(name) - 1)
 
 
 def mask_phone(phone: str) -> str:
-    """Hide the middle of a phone number: ``13800000001`` → ``138****0001``."""
-    digits = phone.strip()
+    """Hide the middle of a phone number: ``13800000001`` → ``138****0001`` (of the safe text)."""
+    digits = safe_text(phone).strip()
     if len(digits) <= 4:
         return "*" * len(digits)
     if len(digits) <= 7:

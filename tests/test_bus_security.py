@@ -149,7 +149,7 @@ def test_with_a_key_unsigned_messages_are_refused(log: Timeline, clock: ManualCl
     bus.receive(topic, encode(signed, KEY))
     reasons = [e.data["reason"] for e in log.events(types=["message_rejected"])]
     assert reasons == ["missing signature", "bad signature"]
-    assert [e.id for e in log.events(types=["call_received"])] == [signed["id"]]
+    assert [e.data["call"] for e in log.events(types=["call_received"])] == [signed["id"]]
 
 
 async def test_caller_data_never_reaches_the_process_log(

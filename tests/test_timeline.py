@@ -44,14 +44,26 @@ def test_events_are_append_only(log: Timeline) -> None:
         log.conn.execute("DELETE FROM events")
 
 
-def test_duplicate_event_id_is_refused_and_nothing_of_the_batch_lands(log: Timeline) -> None:
+def test_the_same_fact_recorded_twice_leaves_one_row_silently(log: Timeline) -> None:
     first = log.record(E.NOTE_ADDED, "op1", text="x")
     again = log.event(E.NOTE_ADDED, "op1", data={"text": "y"})
     dup = log.event(E.NOTE_ADDED, "op1", data={"text": "z"})
     dup.id = first.id
-    with pytest.raises(TimelineError, match=f"event {first.id} refused"):
-        log.append(again, dup)
-    assert log.event_count() == 1
+    assert log.append(again, dup) == [again]  # only the new fact is returned (and folded)
+    assert dup.seq is None
+    assert log.event_count() == 2
+    twice = log.event(E.NOTE_ADDED, "op1", data={"text": "w"})
+    assert log.append(twice, twice) == [twice]
+    assert log.event_count() == 3
+
+
+def test_a_failed_batch_lands_nothing(log: Timeline) -> None:
+    log.record(E.NOTE_ADDED, "op1", text="x")
+    good = log.event(E.NOTE_ADDED, "op1", data={"text": "y"})
+    bad = log.event(E.NOTE_ADDED, "op1", data={"text": object()})  # not JSON
+    with pytest.raises(TypeError):
+        log.append(good, bad)
+    assert log.event_count() == 1 and good.seq is None
 
 
 def test_incident_ids_per_day_in_the_centre_time_zone(log: Timeline, clock: ManualClock) -> None:
@@ -180,12 +192,11 @@ async def test_group_commit_batches_concurrent_appends(log: Timeline) -> None:
 
 async def test_group_commit_isolates_a_bad_event(log: Timeline) -> None:
     good = log.event(E.NOTE_ADDED, "op1", data={"text": "ok"})
-    taken = log.record(E.NOTE_ADDED, "op1", text="first")
-    bad = log.event(E.NOTE_ADDED, "op1", data={"text": "dup"})
-    bad.id = taken.id
+    log.record(E.NOTE_ADDED, "op1", text="first")
+    bad = log.event(E.NOTE_ADDED, "op1", data={"text": object()})
     async with GroupCommit(log) as group:
         outcome = await asyncio.gather(group.append(good), group.append(bad),
                                        return_exceptions=True)
     assert outcome[0] == [good] and good.seq is not None
-    assert isinstance(outcome[1], TimelineError)
+    assert isinstance(outcome[1], TypeError)
     assert log.event_count() == 2

@@ -234,9 +234,9 @@ def test_unit_command_refuses_a_bad_address_in_one_line(capsys) -> None:  # type
 
 def test_unit_command_key_and_state_file(tmp_path: Path) -> None:
     key_file = tmp_path / "key"
-    key_file.write_bytes(b"s3cret\n")
+    key_file.write_bytes(b"s3cret-of-16-bytes \n")
     config = Config(security=SecurityConfig(key_file=key_file))
-    assert read_key(config) == b"s3cret"
+    assert read_key(config) == b"s3cret-of-16-bytes"
     assert read_key(Config()) is None
     address = parse_address("section/g4-xianning")
     assert state_path(address, None).parts[-2:] == ("units", "section-g4-xianning.db")

@@ -129,11 +129,20 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {err['msg']}"[:200]
 
 
+#: The shortest shared key accepted: HMAC-SHA256 with less is guessable.
+MIN_KEY_BYTES = 16
+
+
 def load_key(path: str | object | None) -> bytes | None:
     """Read the shared HMAC key from ``[security] key_file`` (``None``: no signing).
 
+    The one reader of key files: the console, the field unit, the simulator and
+    the broker tools all trim surrounding white space (a trailing space or
+    newline added by an editor) and require the same minimum length, so a key
+    that one of them accepts the others accept too.
+
     Raises:
-        BusError: The file cannot be read or holds no key.
+        BusError: The file cannot be read or holds no key (one line, naming the file).
     """
     if path is None:
         return None
@@ -142,7 +151,9 @@ def load_key(path: str | object | None) -> bytes | None:
     try:
         key = Path(str(path)).read_bytes().strip()
     except OSError as exc:
-        raise BusError(f"{path}: cannot read the HMAC key: {exc.strerror}") from None
-    if len(key) < 16:
-        raise BusError(f"{path}: the HMAC key must be at least 16 bytes")
+        raise BusError(f"{path}: security.key_file: cannot read the HMAC key: "
+                       f"{exc.strerror}") from None
+    if len(key) < MIN_KEY_BYTES:
+        raise BusError(f"{path}: security.key_file: the HMAC key must be at least "
+                       f"{MIN_KEY_BYTES} bytes (it has {len(key)})")
     return key

@@ -7,11 +7,21 @@ whatever the log still holds.  Inbound calls and status reports become
 events; anything that fails a check becomes ``message_rejected`` and nothing
 else.  Acknowledgement deadlines produce ``order_timeout``, an escalation and
 a resend.
+
+Intake is durable before it is acknowledged: inbound messages wait in
+:class:`Intake` until their events are committed (one transaction per burst),
+and only then are they PUBACKed.  While the log cannot be written (disk full,
+read-only) they stay unacknowledged in the broker's hands and in memory, and
+are logged in arrival order once a retry succeeds.  Every event recorded here
+has an id derived from its cause, so a redelivered message or a timer that
+fires again records nothing new.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -19,7 +29,7 @@ from typing import Any
 
 from dispatch.bus.codec import Checks, Rejected, decode, encode
 from dispatch.bus.drain import Drain, Outgoing
-from dispatch.bus.link import Link, LinkSettings
+from dispatch.bus.link import Inbound, Link, LinkSettings
 from dispatch.bus.payloads import (
     AdvisoryMessage,
     CallMessage,
@@ -29,8 +39,8 @@ from dispatch.bus.payloads import (
 )
 from dispatch.bus.topics import Topics
 from dispatch.clock import Clock, SystemClock, parse_rfc3339, rfc3339
-from dispatch.errors import TimelineError
-from dispatch.model import Event, EventType
+from dispatch.errors import LogUnwritable, TimelineError
+from dispatch.model import Event, EventType, derived_id, new_id
 from dispatch.tasks import stop_task
 from dispatch.timeline import Timeline
 
@@ -54,6 +64,8 @@ class ConsoleBus:
         phone_of: Returns a recipient's phone number for the escalation.
         tick_s: Real seconds between acknowledgement checks (``None``: no ticker;
             call :meth:`check_acks` yourself, as tests with a manual clock do).
+        retry_s: Real seconds between attempts to log what waits while the log
+            cannot be written.
     """
 
     def __init__(
@@ -68,6 +80,7 @@ class ConsoleBus:
         max_resends: int = 3,
         phone_of: Callable[[str], str | None] | None = None,
         tick_s: float | None = 1.0,
+        retry_s: float = 1.0,
     ) -> None:
         self.log = log_
         self.clock = clock or SystemClock()
@@ -80,12 +93,15 @@ class ConsoleBus:
         self.tick_s = tick_s
         self.listeners: list[EventListener] = []
         self.presence: dict[str, bool] = {}
+        self.console_id = console_id
+        self._run_id = new_id()
+        self.intake = Intake(self, retry_s)
         presence_topic = self.topics.presence_console(console_id)
         self.link = Link(
             settings,
             subscriptions=[self.topics.calls_in, self.topics.all_from,
                            f"{self.topics.root}/presence/+/+"],
-            on_message=self.handle,
+            on_inbound=self.intake.take,
             presence=(presence_topic, lambda: self._presence(True), lambda: self._presence(False)),
             clock=self.clock,
         )
@@ -101,6 +117,7 @@ class ConsoleBus:
 
     async def start(self) -> None:
         """Connect, and drain whatever the log still holds (recovery after a restart)."""
+        self.intake.start()
         self.link.start()
         self.drain.start()
         self.advisory_drain.start()
@@ -114,6 +131,7 @@ class ConsoleBus:
         await self.drain.stop()
         await self.advisory_drain.stop()
         await self.link.stop()
+        await self.intake.stop()
 
     async def __aenter__(self) -> ConsoleBus:
         await self.start()
@@ -133,15 +151,29 @@ class ConsoleBus:
                 except Exception:
                     log.exception("event listener failed")
 
-    def _record(self, *events: Event) -> None:
-        self.log.append(*events)
-        self._emit(*events)
+    def _record(self, *events: Event) -> list[Event]:
+        appended = self.log.append(*events)
+        self._emit(*appended)
+        return appended
+
+    def _record_or_wait(self, *events: Event) -> None:
+        """Record system events now, or with the intake once the log can be written."""
+        if self.intake.waiting:
+            self.intake.later(*events)  # keep log order behind what already waits
+            return
+        try:
+            self._record(*events)
+        except LogUnwritable:
+            self.intake.later(*events)
 
     def _link_changed(self, up: bool, at: datetime) -> None:
         kind = EventType.LINK_UP if up else EventType.LINK_DOWN
-        self._record(self.log.event(kind, "system", data={"broker": self.link.settings.host,
-                                                          "port": self.link.settings.port},
-                                    at=at))
+        event = self.log.event(kind, "system", data={"broker": self.link.settings.host,
+                                                     "port": self.link.settings.port,
+                                                     "console": self.console_id}, at=at)
+        # A fact about this run's link: its n-th connection went up (or down).
+        event.id = derived_id(kind, self.console_id, self._run_id, self.link.connects)
+        self._record_or_wait(event)
 
     # -- orders out -------------------------------------------------------------
 
@@ -182,9 +214,12 @@ class ConsoleBus:
 
     def _delivered(self, item: Outgoing) -> None:
         entry = self.log.outbox_entry(item.key)
-        self._record(self.log.event(EventType.ORDER_DELIVERED, "system",
-                                    entry.incident if entry else None,
-                                    {"order": item.key, "to": entry.address if entry else None}))
+        event = self.log.event(EventType.ORDER_DELIVERED, "system",
+                               entry.incident if entry else None,
+                               {"order": item.key, "to": entry.address if entry else None})
+        event.id = derived_id(EventType.ORDER_DELIVERED, item.key,
+                              entry.attempts if entry else 1)
+        self._record_or_wait(event)
 
     # -- acknowledgement deadlines -----------------------------------------------
 
@@ -194,6 +229,8 @@ class ConsoleBus:
             await asyncio.sleep(self.tick_s)
             try:
                 self.check_acks()
+            except LogUnwritable:
+                continue  # the same facts are derived again on the next tick
             except Exception:
                 log.exception("acknowledgement check failed")
 
@@ -210,18 +247,22 @@ class ConsoleBus:
             if now - sent < timedelta(seconds=self.ack_s):
                 continue
             base = {"order": entry.order, "to": entry.address}
+            attempt = entry.attempts
             events = [self.log.event(EventType.ORDER_TIMEOUT, "system", entry.incident,
-                                     {**base, "attempt": entry.attempts, "after_s": self.ack_s,
+                                     {**base, "attempt": attempt, "after_s": self.ack_s,
                                       "sent_at": entry.sent_at})]
+            events[0].id = derived_id(EventType.ORDER_TIMEOUT, entry.order, attempt)
             if entry.timeouts == 0:
-                events.append(self.log.event(
-                    EventType.ORDER_ESCALATED, "system", entry.incident,
-                    {**base, "phone": self.phone_of(entry.address)}))
-            if entry.attempts <= self.max_resends:
-                events.append(self.log.event(EventType.ORDER_RESENT, "system", entry.incident,
-                                             {**base, "attempt": entry.attempts + 1}))
-            self._record(*events)
-            recorded.extend(events)
+                escalated = self.log.event(EventType.ORDER_ESCALATED, "system", entry.incident,
+                                           {**base, "phone": self.phone_of(entry.address)})
+                escalated.id = derived_id(EventType.ORDER_ESCALATED, entry.order)
+                events.append(escalated)
+            if attempt <= self.max_resends:
+                resent = self.log.event(EventType.ORDER_RESENT, "system", entry.incident,
+                                        {**base, "attempt": attempt + 1})
+                resent.id = derived_id(EventType.ORDER_RESENT, entry.order, attempt + 1)
+                events.append(resent)
+            recorded.extend(self._record(*events))
         if recorded:
             self.drain.wake()
         return recorded
@@ -229,36 +270,59 @@ class ConsoleBus:
     # -- inbound ----------------------------------------------------------------
 
     async def handle(self, topic: str, raw: bytes) -> None:
-        """The link's message handler (see :meth:`receive`)."""
+        """Check and record one inbound message now (see :meth:`receive`)."""
         self.receive(topic, raw)
 
     def receive(self, topic: str, raw: bytes) -> None:
-        """Check and record one inbound message; never raises for a bad message."""
+        """Check and record one inbound message at once; never raises for a bad message.
+
+        The broker's messages take the acknowledged path (:class:`Intake`);
+        this is the same check and record for callers that hold the bytes.
+
+        Raises:
+            LogUnwritable: The log cannot be written; nothing was recorded.
+        """
+        event = self.inbound_event(topic, raw)
+        if event is not None:
+            self._record(event)
+
+    def inbound_event(self, topic: str, raw: bytes) -> Event | None:
+        """The event one inbound message records (``None``: it records nothing).
+
+        A message that fails a check becomes ``message_rejected``.  Event ids
+        are derived from the message (its id and the event type), so the same
+        message handed over twice records one row.
+        """
         try:
             if topic == self.topics.calls_in:
-                self._call(decode(raw, CallMessage, self.checks))
-            elif (sender := self.topics.address_in(topic, "from")) is not None:
-                self._status(str(sender), decode(raw, StatusMessage, self.checks))
-            elif topic.startswith(f"{self.topics.root}/presence/"):
+                return self._call(decode(raw, CallMessage, self.checks))
+            if (sender := self.topics.address_in(topic, "from")) is not None:
+                return self._status(str(sender), decode(raw, StatusMessage, self.checks))
+            if topic.startswith(f"{self.topics.root}/presence/"):
                 self._unit_presence(topic, raw)
-            elif topic.startswith(f"{self.topics.root}/from/"):
+                return None
+            if topic.startswith(f"{self.topics.root}/from/"):
                 raise Rejected("not a recipient address")
         except Rejected as exc:
-            self._record(self.log.event(EventType.MESSAGE_REJECTED, "system", data={
-                "topic": topic[:300], "reason": str(exc), "bytes": len(raw)}))
+            event = self.log.event(EventType.MESSAGE_REJECTED, "system", data={
+                "topic": topic[:300], "reason": str(exc), "bytes": len(raw)})
+            # The same bytes redelivered are the same rejection.
+            event.id = derived_id(EventType.MESSAGE_REJECTED, topic,
+                                  hashlib.sha256(raw).hexdigest())
+            return event
+        return None
 
-    def _call(self, call: CallMessage) -> None:
+    def _call(self, call: CallMessage) -> Event:
         location = call.location.model_dump() if hasattr(call.location, "model_dump") \
             else call.location
-        event = Event(
+        return Event(
             type=EventType.CALL_RECEIVED, actor="drill" if call.drill else "gateway",
-            at=self.clock.now(), id=call.id,
+            at=self.clock.now(), id=derived_id(call.id, EventType.CALL_RECEIVED),
             data={"call": call.id, "caller": call.caller.model_dump(), "says": call.says,
                   "location": location, "answers": call.answers, "called_at": rfc3339(call.at)},
         )
-        self._once(event)
 
-    def _status(self, sender: str, status: StatusMessage) -> None:
+    def _status(self, sender: str, status: StatusMessage) -> Event:
         if status.from_ != sender:
             raise Rejected(f"sender {status.from_!r} does not match topic {sender!r}")
         entry = self.log.outbox_entry(status.order)
@@ -266,20 +330,15 @@ class ConsoleBus:
             raise Rejected(f"unknown order {status.order}")
         if entry.address != sender:
             raise Rejected(f"order {status.order} was not sent to {sender}")
-        data = {"order": status.order, "to": sender, "status": status.status}
+        data = {"order": status.order, "to": sender, "status": status.status,
+                "message": status.id}
         if status.eta_s is not None:
             data["eta_s"] = status.eta_s
         if status.note:
             data["note"] = status.note
-        self._once(Event(type=EventType.ORDER_STATUS, actor=sender, at=self.clock.now(),
-                         incident=entry.incident, id=status.id, data=data))
-
-    def _once(self, event: Event) -> None:
-        """Record an event whose id is the message's: a QoS 1 duplicate is dropped."""
-        try:
-            self._record(event)
-        except TimelineError:
-            log.debug("duplicate message %s dropped", event.id)
+        return Event(type=EventType.ORDER_STATUS, actor=sender, at=self.clock.now(),
+                     incident=entry.incident, id=derived_id(status.id, EventType.ORDER_STATUS),
+                     data=data)
 
     def _unit_presence(self, topic: str, raw: bytes) -> None:
         who = topic.removeprefix(f"{self.topics.root}/presence/")
@@ -289,3 +348,97 @@ class ConsoleBus:
             self.presence[who] = Presence.model_validate_json(raw).online
         except ValueError:
             raise Rejected("bad presence payload") from None
+
+
+class Intake:
+    """Inbound messages and system events on their way into the log.
+
+    :meth:`take` checks a message at once and queues its event; a writer task
+    commits everything queued in one transaction, tells the listeners, and
+    only then acknowledges the messages to the broker.  If the log cannot be
+    written, nothing is acknowledged and the writer retries every ``retry_s``
+    seconds, in arrival order, until it can.
+
+    Args:
+        bus: The console bus whose log and listeners it serves.
+        retry_s: Real seconds between attempts while the log cannot be written.
+        max_batch: The most events one transaction takes.
+    """
+
+    def __init__(self, bus: ConsoleBus, retry_s: float = 1.0, max_batch: int = 500) -> None:
+        self.bus = bus
+        self.retry_s = retry_s
+        self.max_batch = max_batch
+        self._queue: list[tuple[Event, Inbound | None]] = []
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.commits = 0
+        self.acked = 0
+
+    @property
+    def waiting(self) -> int:
+        """How many events wait for the log."""
+        return len(self._queue)
+
+    def take(self, message: Inbound) -> None:
+        """The link's handler: check ``message`` and queue its event (or acknowledge it)."""
+        event = self.bus.inbound_event(message.topic, message.payload)
+        if event is None:
+            message.ack()  # nothing to record (presence): nothing to lose
+            return
+        self._queue.append((event, message))
+        self._wake.set()
+
+    def later(self, *events: Event) -> None:
+        """Queue system events that could not be written now."""
+        self._queue.extend((event, None) for event in events)
+        self._wake.set()
+
+    def start(self) -> None:
+        """Run the writer in a task of the running loop."""
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="intake")
+        if self._queue:
+            self._wake.set()
+
+    async def stop(self) -> None:
+        """Log what can still be logged, then stop (the rest the broker redelivers)."""
+        await stop_task(self._task)
+        self._task = None
+        with contextlib.suppress(LogUnwritable):
+            while self._queue and self.flush():
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            # Let the rest of a burst that is already read join this commit.
+            await asyncio.sleep(0)
+            try:
+                while self._queue and self.flush():
+                    await asyncio.sleep(0)
+            except LogUnwritable:
+                await asyncio.sleep(self.retry_s)
+                self._wake.set()
+            except Exception:
+                log.exception("intake failed; retrying")
+                await asyncio.sleep(self.retry_s)
+                self._wake.set()
+
+    def flush(self) -> int:
+        """Commit one batch of what waits, tell the listeners, acknowledge; return its size.
+
+        Raises:
+            LogUnwritable: The log cannot be written; everything still waits.
+        """
+        batch = self._queue[: self.max_batch]
+        if not batch:
+            return 0
+        appended = self.bus.log.append(*(event for event, _ in batch))
+        del self._queue[: len(batch)]
+        self.commits += 1
+        self.bus._emit(*appended)
+        for _, message in batch:
+            if message is not None and message.ack():
+                self.acked += 1
+        return len(batch)

@@ -6,6 +6,13 @@ hands every inbound message to a handler, and when the broker goes away it
 waits with capped, jittered exponential backoff and connects again.  Its
 state (up or down, and since when) is observable so the desk can open the
 outage playbook.  The aiomqtt client is created inside the running loop.
+
+With ``on_inbound`` the link acknowledges nothing by itself: each message is
+handed over as an :class:`Inbound` and PUBACKed only when its consumer calls
+:meth:`Inbound.ack`, once what it says is committed.  Until then the broker
+keeps it and redelivers it to the next session.  aiomqtt 2.5 does not expose
+paho-mqtt 2's manual acknowledgement, so :class:`AckingClient` (a subclass,
+no fork) switches it on for the paho client it wraps.
 """
 
 from __future__ import annotations
@@ -34,6 +41,71 @@ NODELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
 
 MessageHandler = Callable[[str, bytes], Awaitable[None]]
 LinkListener = Callable[[bool, datetime], None]
+
+
+class AckingClient(aiomqtt.Client):
+    """aiomqtt's client with paho-mqtt 2's manual acknowledgement switched on.
+
+    paho sends no PUBACK for a QoS 1 message until :meth:`ack` is called
+    with it.  aiomqtt builds its paho client in ``__init__`` and keeps it as
+    ``_client``; this is the one place that reaches it.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._client.manual_ack_set(True)
+
+    def ack(self, message: aiomqtt.Message) -> None:
+        """PUBACK ``message`` (QoS 0 needs none)."""
+        if message.qos > 0:
+            self._client.ack(message.mid, message.qos)
+
+
+@dataclass(eq=False)
+class Inbound:
+    """A message the broker handed over and that waits for its acknowledgement.
+
+    Attributes:
+        topic: Where it was published.
+        payload: Its bytes.
+        acked: Whether its PUBACK was sent.
+    """
+
+    topic: str
+    payload: bytes
+    _link: Link | None = None
+    _message: aiomqtt.Message | None = None
+    _session: int = 0
+    acked: bool = False
+
+    def ack(self) -> bool:
+        """Acknowledge it to the broker; return whether the PUBACK was sent.
+
+        A message from a connection that has since dropped is not
+        acknowledged (its packet id may now name another message): the broker
+        redelivers it on the new connection, and the derived event id makes
+        the second recording a no-op.
+        """
+        if self.acked:
+            return True
+        link, message = self._link, self._message
+        if link is None or message is None:
+            self.acked = True
+            return True
+        client = link._client
+        if client is None or link.connects != self._session or not link.up:
+            return False
+        try:
+            if isinstance(client, AckingClient):
+                client.ack(message)
+        except Exception:  # the socket went away under us: the broker redelivers
+            log.debug("acknowledgement of mid %s failed", message.mid, exc_info=True)
+            return False
+        self.acked = True
+        return True
+
+
+InboundHandler = Callable[[Inbound], None]
 
 
 class LinkDown(BusError):
@@ -92,6 +164,10 @@ class Link:
         settings: Broker address and identity.
         subscriptions: Topic filters to (re)subscribe on every connection, QoS 1.
         on_message: Awaited for each inbound message; its errors are logged, never raised.
+            The message is acknowledged on receipt.
+        on_inbound: Instead of ``on_message``: called with each message as an
+            :class:`Inbound` that the consumer acknowledges once it is durable
+            (persistent session, manual acknowledgement).
         presence: ``(topic, online payload, offline payload)``: published retained on
             connect, and as the will.
         clock: Time source for link-state timestamps.
@@ -103,12 +179,14 @@ class Link:
         *,
         subscriptions: list[str] | None = None,
         on_message: MessageHandler | None = None,
+        on_inbound: InboundHandler | None = None,
         presence: tuple[str, Callable[[], bytes], Callable[[], bytes]] | None = None,
         clock: Clock | None = None,
     ) -> None:
         self.settings = settings
         self.subscriptions = list(subscriptions or [])
         self.on_message = on_message
+        self.on_inbound = on_inbound
         self.presence = presence
         self.clock = clock or SystemClock()
         self.up = False
@@ -167,7 +245,8 @@ class Link:
                 certfile=str(s.cert_file) if s.cert_file else None,
                 keyfile=str(s.key_file) if s.key_file else None,
             )
-        return aiomqtt.Client(
+        factory = AckingClient if self.on_inbound is not None else aiomqtt.Client
+        return factory(
             s.host, s.port, username=s.username, password=s.password,
             identifier=s.client_id, clean_session=False, keepalive=s.keepalive_s,
             will=will, tls_params=tls, socket_options=NODELAY, timeout=s.publish_timeout_s,
@@ -189,8 +268,12 @@ class Link:
                     delays = backoff_delays(self.settings.reconnect_min_s,
                                             self.settings.reconnect_max_s)
                     self._set(True)
-                    async for message in client.messages:
-                        await self._deliver(message)
+                    if self.on_inbound is not None:
+                        async for message in client.messages:
+                            self._hand_over(message)
+                    else:
+                        async for message in client.messages:
+                            await self._deliver(message)
             except aiomqtt.MqttError as exc:
                 if not self._stopping:
                     log.info("broker link lost: %s", exc)
@@ -201,6 +284,17 @@ class Link:
             if self._stopping:
                 break
             await asyncio.sleep(next(delays))
+
+    def _hand_over(self, message: aiomqtt.Message) -> None:
+        assert self.on_inbound is not None
+        payload = message.payload
+        raw = payload if isinstance(payload, (bytes, bytearray)) else str(payload or "").encode()
+        inbound = Inbound(str(message.topic), bytes(raw), self, message, self.connects)
+        try:
+            self.on_inbound(inbound)
+        except Exception:
+            # Unacknowledged: the broker hands it over again on the next session.
+            log.exception("handler failed for a message on %s", message.topic)
 
     async def _deliver(self, message: aiomqtt.Message) -> None:
         if self.on_message is None:

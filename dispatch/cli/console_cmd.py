@@ -21,8 +21,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--operator", metavar="ID", help="operator id to log in as")
     parser.add_argument("--demo", action="store_true",
                         help="demo floor: simulated recipients, demo calls, its own log")
+    parser.add_argument("--seat", metavar="ID", type=_seat,
+                        help="this seat's id on the floor (default: console.seat, else host "
+                        "name plus terminal)")
     parser.add_argument("--db", type=Path, metavar="PATH", help=argparse.SUPPRESS)
     parser.set_defaults(func=run)
+
+
+def _seat(text: str) -> str:
+    from dispatch.config.schema import SEAT_ID
+
+    if not SEAT_ID.match(text):
+        raise argparse.ArgumentTypeError(
+            f"bad seat id {text!r}: 1-40 lowercase letters, digits, '-' or '_'")
+    return text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from dispatch.tui.app import ConsoleApp
     from dispatch.tui.session import DEMO_OPERATOR, Session
 
-    session = Session(config, demo=args.demo, db=args.db, lang=lang)  # PortTaken: one line
+    session = Session(config, demo=args.demo, db=args.db, lang=lang,
+                      seat=getattr(args, "seat", None))  # PortTaken: one line
     try:
         app = ConsoleApp(session.desk, lang=lang, tz=config.center.tz,
                          centre=config.center.name,

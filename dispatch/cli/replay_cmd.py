@@ -9,6 +9,7 @@ from pathlib import Path
 from dispatch.cli.auth import add_pii_options, authorize_pii
 from dispatch.cli.common import lang_of
 from dispatch.errors import DispatchError
+from dispatch.safe import safe_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
 
     def show(step: Step) -> None:
         e = step.event
-        print(f"{offset(e.at, start):>9}  {e.incident or '-':<13} {e.type:<18} {e.actor:<14} "
+        actor = safe_text(e.actor)
+        print(f"{offset(e.at, start):>9}  {e.incident or '-':<13} {e.type:<18} {actor:<14} "
               f"{describe(e, lang, pii=pii)}", flush=True)
 
     asyncio.run(replay.play(args.speed, show))

@@ -8,6 +8,7 @@ from dispatch.cli.auth import add_pii_options, authorize_pii
 from dispatch.cli.common import add_db_option, lang_of, open_log
 from dispatch.errors import DispatchError
 from dispatch.i18n import text
+from dispatch.safe import safe_text
 from dispatch.timeline.describe import describe, offset
 
 
@@ -49,5 +50,6 @@ def run(args: argparse.Namespace) -> int:
             for event in events:
                 assert start is not None
                 line = describe(event, lang, pii=pii)
-                print(f"{offset(event.at, start):>9}  {event.type:<18} {event.actor:<16} {line}")
+                actor = safe_text(event.actor)
+                print(f"{offset(event.at, start):>9}  {event.type:<18} {actor:<16} {line}")
     return 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from dispatch.bus.codec import load_key
 from dispatch.cli.common import config_of, lang_of
 from dispatch.config import Config, user_data_dir
 from dispatch.errors import DispatchError
@@ -53,19 +54,12 @@ def state_path(address: Address, db: Path | None) -> Path:
 
 
 def read_key(config: Config) -> bytes | None:
-    """The shared HMAC key from ``security.key_file``, if set (trailing newline removed).
+    """The shared HMAC key from ``security.key_file``, read as every command reads it.
 
     Raises:
-        DispatchError: The key file cannot be read.
+        BusError: The key file cannot be read or its key is too short.
     """
-    path = config.security.key_file
-    if path is None:
-        return None
-    try:
-        return Path(path).read_bytes().rstrip(b"\r\n")
-    except OSError as exc:
-        raise DispatchError(f"unit: cannot read security.key_file {path}: {exc.strerror}"
-                            ) from None
+    return load_key(config.security.key_file)
 
 
 def unit_name(config: Config, address: Address, lang: str) -> str | None:

@@ -150,6 +150,23 @@ class UiConfig(_Section):
     lang: Literal["en", "zh"] = "en"
 
 
+SEAT_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
+
+
+class ConsoleConfig(_Section):
+    """``[console]``: this seat of the floor (DESIGN, *The floor*)."""
+
+    seat: str | None = None
+
+    @field_validator("seat")
+    @classmethod
+    def _seat(cls, value: str | None) -> str | None:
+        if value is not None and not SEAT_ID.match(value):
+            raise ValueError("a seat id is 1-40 lowercase letters, digits, '-' or '_', "
+                             "starting with a letter or digit")
+        return value
+
+
 class SecurityConfig(_Section):
     """``[security]``: message signing (with a key, unsigned messages are refused)."""
 
@@ -175,6 +192,7 @@ class Config(BaseModel):
     sla: SlaConfig = SlaConfig()
     modes: ModesConfig = ModesConfig()
     ui: UiConfig = UiConfig()
+    console: ConsoleConfig = ConsoleConfig()
     security: SecurityConfig = SecurityConfig()
     data: DataConfig = DataConfig()
 

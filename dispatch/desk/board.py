@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from dispatch.model import Event, EventType, IncidentStatus, OrderState
+from dispatch.safe import safe_data, safe_text
 
 #: Order states in the order they advance (a late report never moves one back).
 _RANK = {s: i for i, s in enumerate(
@@ -172,8 +173,11 @@ class Board:
 def _call_received(b: Board, e: Event) -> None:
     d = e.data
     call_id = d.get("call") or e.id
-    b.calls[call_id] = CallView(call_id, e.at, dict(d.get("caller") or {}), d.get("says", ""),
-                                d.get("location"), dict(d.get("answers") or {}))
+    # The board is what screens draw: callers' text is made safe here, once
+    # (the log keeps what was said).
+    b.calls[call_id] = CallView(call_id, e.at, safe_data(dict(d.get("caller") or {})),
+                                safe_text(d.get("says", "")), safe_data(d.get("location")),
+                                safe_data(dict(d.get("answers") or {})))
     b.call_times.append(e.at)
     del b.call_times[:-1000]
 
@@ -204,7 +208,7 @@ def _opened(b: Board, e: Event) -> None:
 def _location(b: Board, e: Event) -> None:
     inc = b._incident(e)
     if inc:
-        inc.location = dict(e.data.get("location") or {})
+        inc.location = safe_data(dict(e.data.get("location") or {}))
         inc.recipients = dict(e.data.get("recipients") or {})
 
 
@@ -260,7 +264,7 @@ def _status(b: Board, e: Event) -> None:
         d = e.data
         _advance(order, str(status := d.get("status")), e.at)
         order.eta_s = d.get("eta_s", order.eta_s)
-        order.note = d.get("note", order.note)
+        order.note = safe_text(d["note"]) if d.get("note") else order.note
         if status == "declined":
             b._alert(e, "declined", to=order.to, note=order.note)
 
@@ -290,13 +294,13 @@ def _cancelled(b: Board, e: Event) -> None:
     order = b._order(e)
     if order:  # a supervisor's decision: the order stops whatever state it reached
         order.history.append((e.at, "cancelled"))
-        order.state, order.note = "cancelled", e.data.get("reason", order.note)
+        order.state, order.note = "cancelled", safe_text(e.data.get("reason", order.note))
 
 
 def _note(b: Board, e: Event) -> None:
     inc = b._incident(e)
     if inc:
-        inc.notes.append((e.at, e.actor, e.data.get("text", "")))
+        inc.notes.append((e.at, e.actor, safe_text(e.data.get("text", ""), lines=True)))
 
 
 def _merged(b: Board, e: Event) -> None:

@@ -21,7 +21,7 @@ from dispatch.config.schema import ModesConfig, SlaConfig
 from dispatch.desk import modes, orders, timers
 from dispatch.desk.board import Board, CallView, IncidentView
 from dispatch.desk.roles import Operator
-from dispatch.errors import DeskError, DispatchError
+from dispatch.errors import DeskError, DispatchError, LogUnwritable
 from dispatch.geo import Place, RoadMap
 from dispatch.model import Event, EventType, Service, check_priority, new_id
 from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
@@ -103,6 +103,8 @@ class Desk:
             await asyncio.sleep(self.tick_s)
             try:
                 self.tick()
+            except LogUnwritable:
+                continue  # the status bar says so; the same facts are derived next tick
             except Exception:
                 log.exception("desk timers failed")
 
@@ -131,10 +133,18 @@ class Desk:
                     log.exception("desk listener failed")
 
     def record(self, *events: Event) -> list[Event]:
-        """Append events in one commit, fold them and tell the listeners."""
-        self.log.append(*events)
-        self._fold(*events)
-        return list(events)
+        """Append events in one commit, fold them and tell the listeners.
+
+        Returns:
+            The events that were new (a fact already logged is left out).
+
+        Raises:
+            LogUnwritable: The log cannot be written (disk full, read-only):
+                nothing was recorded; the message says what is wrong.
+        """
+        appended = self.log.append(*events)
+        self._fold(*appended)
+        return appended
 
     def event(self, type_: str, by: Operator | str, incident: str | None = None,
               **data: Any) -> Event:

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from dispatch.clock import rfc3339
-from dispatch.model import Event, EventType
+from dispatch.model import Event, EventType, derived_id
 
 if TYPE_CHECKING:
     from dispatch.desk.desk import Desk
@@ -60,9 +60,14 @@ def running(desk: Desk) -> list[Deadline]:
 def check(desk: Desk) -> list[Event]:
     """Record a breach for every deadline that has just passed."""
     now = desk.clock.now()
-    events = [
-        desk.event(EventType.DEADLINE_BREACHED, "system", d.incident, deadline=d.kind,
-                   due_at=rfc3339(d.due_at), **({"call": d.call} if d.call else {}))
-        for d in running(desk) if not d.breached and d.due_at <= now
-    ]
+    events = []
+    for d in running(desk):
+        if d.breached or d.due_at > now:
+            continue
+        event = desk.event(EventType.DEADLINE_BREACHED, "system", d.incident, deadline=d.kind,
+                           due_at=rfc3339(d.due_at), **({"call": d.call} if d.call else {}))
+        # One breach per deadline, however often (or by however many seats) it is noticed.
+        event.id = derived_id(EventType.DEADLINE_BREACHED, d.kind, d.incident or d.call,
+                              rfc3339(d.due_at))
+        events.append(event)
     return desk.record(*events) if events else []

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, tzinfo
 from dispatch.i18n import LANGS, render
 from dispatch.model import Service
 from dispatch.report.figures import Report, Stat
+from dispatch.safe import safe_text
 
 #: Key → {lang: template}; both languages use the same fields (a test checks it).
 TEXTS: dict[str, dict[str, str]] = {
@@ -190,4 +191,5 @@ def render_text(report: Report, lang: str = "en", tz: tzinfo | None = None) -> s
                  "-" if d.calls is None else str(d.calls),
                  _when(d.at, zone)] for d in report.drills]
         out.extend(table([t(f"col.{c}", lang) for c in ("drill", "score", "calls", "at")], rows))
-    return "\n".join(line.rstrip() for line in out) + "\n"
+    # Incident places and complaint subjects come from callers: printed safe.
+    return safe_text("\n".join(line.rstrip() for line in out), lines=True) + "\n"

@@ -7,6 +7,7 @@ from typing import Any
 
 from dispatch.i18n import TEXTS, text
 from dispatch.model import Event, EventType, Location, mask_name, mask_phone
+from dispatch.safe import safe_text
 
 
 def describe(event: Event, lang: str = "en", *, pii: bool = False) -> str:
@@ -18,6 +19,12 @@ def describe(event: Event, lang: str = "en", *, pii: bool = False) -> str:
         pii: Show callers' names and phone numbers in full (otherwise ``李*``,
             ``138****0001``).
     """
+    # Callers' and partners' words are hostile until made safe: this line is
+    # printed by the timeline, the headless replay and the screens.
+    return safe_text(_describe(event, lang, pii))
+
+
+def _describe(event: Event, lang: str, pii: bool) -> str:
     data = event.data
     key = f"event.{event.type}"
     if key not in TEXTS:
@@ -27,8 +34,8 @@ def describe(event: Event, lang: str = "en", *, pii: bool = False) -> str:
         caller = data.get("caller") or {}
         phone = str(caller.get("phone", ""))
         name = str(caller.get("name") or "")
-        fields.update(name=(name if pii else mask_name(name)) or "?",
-                      phone=phone if pii else mask_phone(phone))
+        fields.update(name=(safe_text(name) if pii else mask_name(name)) or "?",
+                      phone=safe_text(phone) if pii else mask_phone(phone))
     elif event.type == EventType.LOCATION_SET:
         fields["place"] = _place(data.get("location") or {})
     elif event.type == EventType.INCIDENT_OPENED:

@@ -9,6 +9,7 @@ from typing import Any, TextIO
 
 from dispatch.clock import rfc3339
 from dispatch.model import Event
+from dispatch.safe import csv_cell
 
 COLUMNS = ("seq", "id", "at", "incident", "type", "actor", "data")
 FORMATS = ("jsonl", "csv")
@@ -31,14 +32,19 @@ def write_jsonl(events: Iterable[Event], out: TextIO) -> int:
 
 
 def write_csv(events: Iterable[Event], out: TextIO) -> int:
-    """Write a CSV with a header and ``data`` as JSON text; return how many rows."""
+    """Write a CSV with a header and ``data`` as JSON text; return how many rows.
+
+    CSV is for people (a spreadsheet): every cell is made safe to show and
+    none can start a formula (:func:`~dispatch.safe.csv_cell`).  JSON lines
+    stay faithful data.
+    """
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     count = 0
     for event in events:
         record = event_record(event)
         record["data"] = json.dumps(event.data, ensure_ascii=False, sort_keys=True)
-        writer.writerow([record[c] for c in COLUMNS])
+        writer.writerow([csv_cell(record[c]) for c in COLUMNS])
         count += 1
     return count
 

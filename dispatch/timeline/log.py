@@ -8,8 +8,9 @@ a SIGKILL and a power loss.  Many events given at once share one commit.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import astuple, fields
 from datetime import UTC, datetime, tzinfo
@@ -18,15 +19,30 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.clock import Clock, SystemClock, rfc3339
-from dispatch.errors import TimelineError, UnknownIncidentError
+from dispatch.errors import LogUnwritable, TimelineError, UnknownIncidentError
 from dispatch.model import Event, EventType, Incident, OutboxEntry
 from dispatch.timeline.fold import Projection, canonical_json
 from dispatch.timeline.rows import project_rows, row_to_event
 from dispatch.timeline.schema import PROJECTIONS, connect
+from dispatch.timeline.storage import (
+    folder_writable,
+    private_file,
+    private_folder,
+    unwritable_folder,
+    wide_permissions,
+    write_error,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Told of every change of the log's health: the fault, or ``None`` when writes work again.
+HealthListener = Callable[[LogUnwritable | None], None]
 
 _INCIDENT_COLS = [f.name for f in fields(Incident)]
 _OUTBOX_COLS = [f.name for f in fields(OutboxEntry)]
-_INSERT_EVENT = "INSERT INTO events (id, at, incident, type, actor, data) VALUES (?, ?, ?, ?, ?, ?)"
+# A fact recorded twice (same derived id) leaves one row, silently: DESIGN, "Exactly once".
+_INSERT_EVENT = "INSERT INTO events (id, at, incident, type, actor, data) " \
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING"
 
 
 def _upsert_sql(table: str, cols: list[str], key: str) -> str:
@@ -66,11 +82,20 @@ class Timeline:
             ``None`` accepts either (reading tools).
         tz: The centre's time zone, whose calendar day starts incident ids.
         clock: Where "now" comes from.
-        create: Create the file when it does not exist.
+        create: Create the file when it does not exist (mode ``0600``, its
+            folder ``0700``).
+        read_only: Open for reading only (``mode=ro``): reading tools work on a
+            log in a folder they cannot write.
 
     Raises:
         TimelineError: The file is missing (and not to be created), is not a
             dispatch log, or belongs to another centre or kind.
+        LogReadOnly: The log's folder cannot be written (and ``read_only`` is off).
+
+    A write that fails for lack of space or permission raises a
+    :class:`~dispatch.errors.LogUnwritable` subclass, records nothing and sets
+    :attr:`fault` until a write succeeds again; :meth:`on_health` listeners
+    hear both changes.
     """
 
     def __init__(
@@ -82,18 +107,37 @@ class Timeline:
         tz: tzinfo = UTC,
         clock: Clock | None = None,
         create: bool = True,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self.tz = tz
         self.clock = clock or SystemClock()
-        if not create and not self.path.is_file():
+        self.read_only = read_only
+        self.fault: LogUnwritable | None = None
+        self.warnings: list[str] = []
+        self._health: list[HealthListener] = []
+        if (not create or read_only) and not self.path.is_file():
             raise TimelineError(f"{self.path}: no such log")
-        if create:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            if create:
+                try:
+                    private_folder(self.path.parent)
+                    private_file(self.path)
+                except OSError as exc:
+                    raise (unwritable_folder(self.path) if not folder_writable(self.path)
+                           else write_error(exc, self.path)) from None
+            if not folder_writable(self.path):
+                raise unwritable_folder(self.path)
+            warning = wide_permissions(self.path)
+            if warning:
+                self.warnings.append(warning)
+                logger.warning(warning)
         try:
-            self.db = connect(str(self.path))
+            self.db = connect(str(self.path), read_only=read_only)
             self._claim(center, drill)
         except sqlite3.DatabaseError as exc:
+            if not read_only and not folder_writable(self.path):
+                raise unwritable_folder(self.path) from None
             raise TimelineError(f"{self.path}: not a dispatch log ({exc})") from None
         self.conn = conn = self.db.conn
         # Built once, not per transaction: every append starts a projection.
@@ -103,7 +147,7 @@ class Timeline:
     def _claim(self, center: str | None, drill: bool | None) -> None:
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
         if not meta:
-            if center is None or drill is None:
+            if center is None or drill is None or self.read_only:
                 raise TimelineError(f"{self.path}: empty log (no centre recorded)")
             with self.db.atomic():
                 self.db["meta"].insert_all(
@@ -142,21 +186,26 @@ class Timeline:
         """Append events in one durable transaction and fold them into the projections.
 
         Returns:
-            The same events, their ``seq`` assigned.
+            The events that were new, their ``seq`` assigned; an event whose id
+            the log already holds (the same fact recorded again) is left out.
+
+        Raises:
+            LogUnwritable: No space or no permission: nothing was recorded.
         """
         # The body of ``transaction()`` without the generator machinery: this is
         # the hot path of every single append.
         conn = self._begin()
+        tx = Transaction(self)
         try:
-            tx = Transaction(self)
             tx.append(*events)
             tx.flush()
             conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        return list(events)
+        except BaseException as exc:
+            self._failed(conn, tx, exc)
+            raise self._translate(exc) from None
+        if self.fault is not None:
+            self._healed()
+        return tx.appended
 
     def record(
         self,
@@ -183,18 +232,62 @@ class Timeline:
             yield tx
             tx.flush()
             conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
+        except BaseException as exc:
+            self._failed(conn, tx, exc)
+            raise self._translate(exc) from None
+        if self.fault is not None:
+            self._healed()
 
     def _begin(self) -> sqlite3.Connection:
         """``BEGIN IMMEDIATE`` on the log's connection (refused when one is open)."""
         conn = self.conn
         if conn.in_transaction:
             raise TimelineError("nested log transactions are not supported")
-        conn.execute("BEGIN IMMEDIATE")
+        if self.read_only:
+            raise TimelineError(f"{self.path}: opened for reading only")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._translate(exc) from None
         return conn
+
+    # -- health -------------------------------------------------------------
+
+    def on_health(self, listener: HealthListener) -> None:
+        """Call ``listener(fault)`` when writes start failing, and ``listener(None)`` when
+        they work again."""
+        self._health.append(listener)
+
+    def _failed(self, conn: sqlite3.Connection, tx: Transaction, exc: BaseException) -> None:
+        for event in tx.appended:
+            event.seq = None  # rolled back: not in the log
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                logger.debug("rollback failed after %s", exc)
+
+    def _translate(self, exc: BaseException) -> BaseException:
+        if not isinstance(exc, (sqlite3.OperationalError, OSError)):
+            return exc
+        error = write_error(exc, self.path)
+        if isinstance(error, LogUnwritable):
+            changed = self.fault is None or type(self.fault) is not type(error)
+            self.fault = error
+            if changed:
+                self._tell(error)
+        return error
+
+    def _healed(self) -> None:
+        self.fault = None
+        self._tell(None)
+
+    def _tell(self, fault: LogUnwritable | None) -> None:
+        for listener in list(self._health):
+            try:
+                listener(fault)
+            except Exception:
+                logger.exception("log health listener failed")
 
     def open_incident(
         self, actor: str, data: dict[str, Any] | None = None, *, follow: Sequence[Event] = ()
@@ -329,6 +422,8 @@ class Transaction:
     def __init__(self, log: Timeline) -> None:
         self._log = log
         self._proj = Projection(*log._loaders)
+        #: The events this transaction wrote (duplicates of logged facts left out).
+        self.appended: list[Event] = []
 
     def new_incident_id(self) -> str:
         """Reserve the next ``YYYYMMDD-NNNN`` for today in the centre's time zone.
@@ -341,7 +436,7 @@ class Transaction:
 
     def append(self, *events: Event) -> None:
         """Write events now (inside the open transaction) and fold them."""
-        execute, apply = self._log.conn.execute, self._proj.apply
+        execute, apply, keep = self._log.conn.execute, self._proj.apply, self.appended.append
         for event in events:
             at = rfc3339(event.at)  # formatted once: the row and the fold both use it
             try:
@@ -352,7 +447,10 @@ class Transaction:
                 )
             except sqlite3.IntegrityError as exc:
                 raise TimelineError(f"event {event.id} refused: {exc}") from None
+            if not cur.rowcount:
+                continue  # this fact is already in the log
             event.seq = cur.lastrowid
+            keep(event)
             apply(event, at)
 
     def flush(self) -> None:

@@ -110,8 +110,22 @@ def m002_operators(db: Database) -> None:
 PROJECTIONS = ("incidents", "outbox", "incident_days")
 
 
-def connect(path: str) -> Database:
-    """Open a log file with the log's pragmas and bring its schema up to date."""
+def connect(path: str, *, read_only: bool = False) -> Database:
+    """Open a log file with the log's pragmas and bring its schema up to date.
+
+    With ``read_only`` the file is opened ``mode=ro`` (see
+    :func:`~dispatch.timeline.storage.open_read_only`): nothing is migrated or
+    written, and a folder this process cannot write is no obstacle.
+    """
+    if read_only:
+        from pathlib import Path
+
+        from dispatch.timeline.storage import open_read_only
+
+        conn = open_read_only(Path(path))
+        conn.execute("PRAGMA query_only=ON")
+        conn.execute("PRAGMA busy_timeout=5000")
+        return Database(conn, execute_plugins=False)
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     db = Database(conn, execute_plugins=False)
     for pragma in PRAGMAS:

@@ -10,7 +10,6 @@ here: the screen only drives :attr:`Session.desk`.
 from __future__ import annotations
 
 import contextlib
-import socket
 from pathlib import Path
 
 from dispatch.bus.broker import EmbeddedBroker, check_port_free
@@ -23,6 +22,7 @@ from dispatch.desk import Desk, Operator, Role
 from dispatch.geo import RoadMap, load_map
 from dispatch.operators import Accounts
 from dispatch.playbook import load_playbooks, load_service_language
+from dispatch.seat import console_client_id, default_seat
 from dispatch.timeline import Timeline
 from dispatch.tui.demo import DemoCalls
 from dispatch.unit.simulate import Simulator
@@ -53,7 +53,9 @@ class Session:
         db: The log file (default: the demo log with ``demo``, else ``database_path``).
         lang: Language of guidance texts.
         clock: Time source (tests inject a manual one).
-        console_id: This console's id on the bus.
+        seat: This seat's id on the floor (default: ``[console] seat``, else host
+            name plus terminal); the MQTT client id is ``console-{center}-{seat}``.
+        console_id: The client id on the bus, overriding the seat's (tests).
 
     Raises:
         PortTaken: The embedded broker's port is in use (checked before any screen opens).
@@ -61,7 +63,7 @@ class Session:
 
     def __init__(self, config: Config, *, demo: bool = False, db: Path | None = None,
                  lang: str = "en", clock: Clock | None = None,
-                 console_id: str | None = None) -> None:
+                 seat: str | None = None, console_id: str | None = None) -> None:
         self.config = config
         self.demo = demo
         self.clock = clock or SystemClock()
@@ -80,7 +82,11 @@ class Session:
         self.roadmap: RoadMap = load_map(config.data.maps, config.data.off_network_m)
         key = load_key(config.security.key_file)
         self.key = key
-        console_id = console_id or f"console-{socket.gethostname().split('.')[0].lower()}"[:60]
+        self.seat = seat or config.console.seat or default_seat()
+        if demo:
+            self.seat = f"demo-{self.seat}"[:40]  # never the live seat's broker session
+        console_id = console_id or console_client_id(config.center.id, self.seat)
+        self.console_id = console_id
         roadmap = self.roadmap
         bus = ConsoleBus(self.log, LinkSettings.from_config(config, console_id),
                          console_id=console_id, clock=self.clock, key=key,

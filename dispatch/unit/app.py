@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from dispatch.clock import parse_rfc3339
 from dispatch.model import format_stake
+from dispatch.safe import safe_data, safe_text
 from dispatch.tui.prompts import Ask
 from dispatch.unit.client import ReportRefused, UnitClient
 from dispatch.unit.store import HeldOrder
@@ -125,10 +126,10 @@ class UnitApp(App[None]):
         return place or (loc.get("text") or "")
 
     def _cells(self, held: HeldOrder) -> dict[str, Text]:
-        payload = held.payload
+        payload = safe_data(held.payload)  # the console's text is the caller's: made safe
         return {
             "received": Text(self._time(held.received_at)),
-            "incident": Text(held.incident),
+            "incident": Text(safe_text(held.incident)),
             "kind": Text(kind_label(str(payload.get("kind", "")), self.lang)),
             "priority": Text(f"P{payload.get('priority', '?')}"),
             "place": Text(self._place(payload)),
@@ -181,7 +182,7 @@ class UnitApp(App[None]):
         """Everything the crew needs about one order, the place and the caller first."""
         if held is None:
             return Text(self.t("detail.empty"))
-        p = held.payload
+        p = safe_data(held.payload)
         loc = p.get("location") or {}
         caller = p.get("caller") or {}
         none = self.t("none")
@@ -202,7 +203,7 @@ class UnitApp(App[None]):
             status += f" ({self._time(held.status_at)})"
         answers = " · ".join(f"{q} = {self._value(v)}" for q, v in (p.get("answers") or {}
                                                                      ).items())
-        line(("detail.incident", held.incident, "bold"),
+        line(("detail.incident", safe_text(held.incident), "bold"),
              ("detail.kind", f"{kind_label(str(p.get('kind', '')), self.lang)} · "
                              f"P{p.get('priority', '?')}", ""),
              ("detail.status", status, ""))
@@ -259,8 +260,8 @@ class UnitApp(App[None]):
             return
         if new:
             self._show_row(held)
-            payload = held.payload
-            self.notify(self.t("notify.new", incident=held.incident,
+            payload = safe_data(held.payload)
+            self.notify(self.t("notify.new", incident=safe_text(held.incident),
                                kind=kind_label(str(payload.get("kind", "")), self.lang),
                                priority=payload.get("priority", "?"),
                                place=self._place(payload)),
