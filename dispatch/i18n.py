@@ -33,6 +33,8 @@ TEXTS: dict[str, dict[str, str]] = {
                               "zh": "升级处理：{to} 无应答，请电话联系 {phone}"},
     "event.link_down": {"en": "Broker link down", "zh": "消息服务器连接中断"},
     "event.link_up": {"en": "Broker link up", "zh": "消息服务器连接恢复"},
+    "event.log_recovered": {"en": "Log writable again after {fault} since {since}",
+                            "zh": "日志恢复可写（自 {since} 起：{fault}）"},
     "event.deadline_breached": {"en": "Deadline breached: {deadline} (due {due_at})",
                                 "zh": "超时：{deadline}（应于 {due_at} 前完成）"},
     "event.command_refused": {"en": "Refused: {command} for role {role}: {reason}",

@@ -101,6 +101,7 @@ class EventType(StrEnum):
     MESSAGE_REJECTED = "message_rejected"
     LINK_DOWN = "link_down"
     LINK_UP = "link_up"
+    LOG_RECOVERED = "log_recovered"
     DEADLINE_BREACHED = "deadline_breached"
     COMMAND_REFUSED = "command_refused"
     INVESTIGATION_RECORDED = "investigation_recorded"

@@ -372,6 +372,8 @@ class Intake:
         self._queue: list[tuple[Event, Inbound | None]] = []
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._listening = False
+        self._recovery: Event | None = None
         self.commits = 0
         self.acked = 0
 
@@ -396,9 +398,33 @@ class Intake:
 
     def start(self) -> None:
         """Run the writer in a task of the running loop."""
+        if not self._listening:
+            self.bus.log.on_health(self._health)
+            self._listening = True
         self._task = asyncio.get_running_loop().create_task(self._run(), name="intake")
         if self._queue:
             self._wake.set()
+
+    def _health(self, fault: LogUnwritable | None) -> None:
+        """The log stopped taking writes: keep trying, and say when it works again.
+
+        The ``log_recovered`` event goes first in the queue: when a retry
+        succeeds it records the fault's window, followed by everything that
+        waited, in arrival order.  Trying to write it is also the probe that
+        notices recovery when no call is waiting.
+        """
+        if fault is None or self._recovery is not None:
+            if fault is None:
+                self._recovery = None
+            return
+        since = self.bus.clock.now()
+        event = self.bus.log.event(EventType.LOG_RECOVERED, "system",
+                                   data={"fault": fault.state, "since": rfc3339(since),
+                                         "reason": str(fault)[:300]})
+        event.id = derived_id(EventType.LOG_RECOVERED, self.bus.console_id, rfc3339(since))
+        self._recovery = event
+        self._queue.insert(0, (event, None))
+        self._wake.set()
 
     async def stop(self) -> None:
         """Log what can still be logged, then stop (the rest the broker redelivers)."""
@@ -434,6 +460,10 @@ class Intake:
         batch = self._queue[: self.max_batch]
         if not batch:
             return 0
+        if batch[0][0] is self._recovery:
+            now = self.bus.clock.now()  # it is recorded when the log takes writes again
+            batch[0][0].at = now
+            batch[0][0].data["until"] = rfc3339(now)
         appended = self.bus.log.append(*(event for event, _ in batch))
         del self._queue[: len(batch)]
         self.commits += 1

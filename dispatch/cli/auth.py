@@ -63,6 +63,11 @@ def accounts_log(args: argparse.Namespace, log: Timeline | None) -> tuple[Timeli
     Returns:
         The log, and whether it was opened here (and must be closed by the caller).
     """
+    if log is not None and log.read_only and Accounts(log).list():
+        # Logging in is recorded: the reading tool's log is reopened for writing.
+        config = config_of(args)
+        return Timeline(log.path, center=None, drill=None, tz=config.center.tz,
+                        create=False), True
     if log is not None and Accounts(log).list():
         return log, False
     config = config_of(args)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 from dispatch.config import Config, database_path, load_config
@@ -29,12 +32,48 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
                         help="log file to read (default: storage.database of the configuration)")
 
 
-def open_log(args: argparse.Namespace) -> Timeline:
+def open_log(args: argparse.Namespace, *, write: bool = False) -> Timeline:
     """Open an existing log for a reading or maintenance tool.
 
     Any centre and kind (live or drill) is accepted: the tool only reads, or
-    rebuilds what the file itself holds.
+    rebuilds what the file itself holds.  A reading tool opens the log
+    read-only (``mode=ro``), so it works on a log in a folder it cannot write
+    or on a full disk; ``write`` opens it for a tool that records.
     """
     config = config_of(args)
     path = args.db or database_path(config)
-    return Timeline(path, center=None, drill=None, tz=config.center.tz, create=False)
+    return Timeline(path, center=None, drill=None, tz=config.center.tz, create=False,
+                    read_only=not write)
+
+
+@contextlib.contextmanager
+def logging_to_file(name: str) -> Iterator[Path]:
+    """While a screen runs, send log records to a private file, never to the terminal.
+
+    A warning or a traceback written to stderr would be drawn over the board.
+    The file (``NAME.log`` in the user data folder, mode ``0600``) keeps them
+    for the technical duty desk.
+    """
+    from dispatch.config import user_data_dir
+    from dispatch.timeline.storage import private_file, private_folder
+
+    path = user_data_dir() / f"{name}.log"
+    root = logging.getLogger()
+    saved = list(root.handlers)
+    try:
+        private_folder(path.parent)
+        private_file(path)
+        handler: logging.Handler = logging.FileHandler(path, encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()  # nowhere to write: still not the terminal
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for old in saved:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    try:
+        yield path
+    finally:
+        root.removeHandler(handler)
+        handler.close()
+        for old in saved:
+            root.addHandler(old)

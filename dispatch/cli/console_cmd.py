@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from dispatch.cli.common import config_of, lang_of
+from dispatch.cli.common import config_of, lang_of, logging_to_file
 from dispatch.errors import DispatchError
 
 
@@ -52,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
                          operator=DEMO_OPERATOR if args.demo else None,
                          accounts=session.accounts, operator_hint=args.operator,
                          session=session)
-        app.run()
+        with logging_to_file("console"):
+            app.run()
     finally:
         session.close()
     return _outcome(app)
@@ -94,7 +95,8 @@ def run_replay(args: argparse.Namespace, lang: str) -> int:
                       speed=args.speed)
     app = ConsoleApp(desk, lang=lang, tz=config.center.tz, centre=config.center.name,
                      read_only=True, pii=pii)
-    app.run()
+    with logging_to_file("replay"):
+        app.run()
     return _outcome(app)
 
 
@@ -107,7 +109,8 @@ def run_drill(args: argparse.Namespace, scenario: Any, db: Path, lang: str, *,
     app = ConsoleApp(lang=lang, tz=config.center.tz, centre=config.center.name)
     app.drill(scenario, config, db, speed=args.speed, autopilot=args.autopilot,
               grace_s=args.grace, pii=pii)
-    app.run()
+    with logging_to_file("drill"):
+        app.run()
     code = _outcome(app)
     if app.drill_report is not None:
         from dispatch.cli.drill_cmd import summary

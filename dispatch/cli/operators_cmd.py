@@ -50,7 +50,8 @@ def _open(args: argparse.Namespace) -> Timeline:
     config = config_of(args)
     path = args.db or database_path(config)
     if path.is_file():
-        return open_log(args)
+        # Listing reads; every other action (and a supervisor's login) records.
+        return open_log(args, write=args.action != "list" or bool(args.by))
     # The first account of a centre may come before its first call.
     return Timeline(path, center=config.center.id, drill=False, tz=config.center.tz)
 

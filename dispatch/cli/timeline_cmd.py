@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.incident and not args.rebuild:
         raise DispatchError("timeline: name an INCIDENT, or give --rebuild")
     lang = lang_of(args)
-    with open_log(args) as log:
+    with open_log(args, write=bool(args.rebuild)) as log:
         pii = authorize_pii(args, log, "timeline")
         if args.rebuild:
             count = log.rebuild()

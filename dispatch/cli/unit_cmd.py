@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from dispatch.bus.codec import load_key
-from dispatch.cli.common import config_of, lang_of
+from dispatch.cli.common import config_of, lang_of, logging_to_file
 from dispatch.config import Config, user_data_dir
 from dispatch.errors import DispatchError
 from dispatch.model import Address
@@ -94,8 +94,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         client = UnitClient(address, store, settings, center=config.center.id,
                             drill=args.drill, key=key)
-        UnitApp(client, lang, unit_name=unit_name(config, address, lang),
-                tz=config.center.tz).run()
+        with logging_to_file(f"unit-{service}-{unit}"):
+            UnitApp(client, lang, unit_name=unit_name(config, address, lang),
+                    tz=config.center.tz).run()
     finally:
         store.close()
     return 0

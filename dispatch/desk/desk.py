@@ -117,6 +117,16 @@ class Desk:
 
     # -- recording ------------------------------------------------------------------
 
+    @property
+    def log_fault(self) -> LogUnwritable | None:
+        """Why the log takes no writes now (disk full, read-only), or ``None``."""
+        return self.log.fault
+
+    def on_log_health(self, listener: Callable[[LogUnwritable | None], None]) -> None:
+        """Call ``listener(fault)`` when the log stops taking writes, ``listener(None)``
+        when it takes them again (the console's red alert and status bar)."""
+        self.log.on_health(listener)
+
     def _heard(self, event: Event) -> None:
         """An event the bus recorded (call, delivery, report, link change)."""
         self._fold(event)

@@ -54,6 +54,9 @@ class FloorScreen(FloorActions, Screen[None]):
     CSS = """
     FloorScreen { layout: vertical; }
     #banner { height: auto; padding: 0 1; display: none; }
+    #log-fault { height: auto; padding: 0 1; display: none; background: $error;
+                 color: $text; text-style: bold; }
+    #log-fault.on { display: block; }
     #banner.outage { background: $error; color: $text; display: block; }
     #banner.peak { background: $warning; color: $background; display: block; }
     CallQueue { border-bottom: solid $primary; }
@@ -131,6 +134,7 @@ class FloorScreen(FloorActions, Screen[None]):
     def compose(self) -> ComposeResult:
         """Status, banner, queue, board, then the pane beside the alerts."""
         yield StatusBar(id="status")
+        yield Static("", id="log-fault")
         yield Static("", id="banner")
         yield CallQueue(id="queue")
         yield self.table
@@ -144,6 +148,8 @@ class FloorScreen(FloorActions, Screen[None]):
     def on_mount(self) -> None:
         """Listen to the desk, draw everything once, start the timers."""
         self.desk.listeners.append(self._heard)
+        if hasattr(self.desk, "on_log_health"):
+            self.desk.on_log_health(self._log_health)
         self.draw_alerts(announce=False)
         self.refresh_all()
         self.table.focus()
@@ -176,6 +182,10 @@ class FloorScreen(FloorActions, Screen[None]):
             self._dirty = True
         if event.type == EventType.ORDER_STATUS and event.incident == self.current:
             self._pane_dirty = True
+
+    def _log_health(self, _fault: Any) -> None:
+        """The log stopped (or started again) taking writes: redraw on the next flush."""
+        self._dirty = True
 
     def flush(self) -> None:
         """Apply everything queued since the last flush (the 100 ms timer)."""
@@ -226,9 +236,15 @@ class FloorScreen(FloorActions, Screen[None]):
                     state=t("replay.playing" if self.desk.playing else "replay.paused",
                             self.lang),
                     speed=self.desk.speed, position=self.desk.position, total=self.desk.total)
+        fault = getattr(self.desk, "log_fault", None)
+        state = fault.state if fault is not None else None
         self.query_one(StatusBar).show(status_text(
             self.desk, self.operator, self.lang, self.tz, centre=self.centre,
-            breached=breached, tag=tag))
+            breached=breached, tag=tag, log_state=state))
+        alarm = self.query_one("#log-fault", Static)
+        alarm.set_class(fault is not None, "on")
+        alarm.update(t("log.fault", self.lang, state=t(f"status.log.{state}", self.lang),
+                       detail=str(fault)) if fault is not None else "")
         banner = self.query_one("#banner", Static)
         text = banner_text(self.desk, self.lang, self.waiting)
         banner.set_classes(self.desk.board.mode if text is not None else "")

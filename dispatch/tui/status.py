@@ -16,7 +16,8 @@ MODE_STYLE = {"normal": "bold white on dark_green", "peak": "bold black on yello
 
 
 def status_text(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
-                centre: str = "", breached: int = 0, tag: str = "") -> Text:
+                centre: str = "", breached: int = 0, tag: str = "",
+                log_state: str | None = None) -> Text:
     """The status bar's line.
 
     Args:
@@ -27,12 +28,16 @@ def status_text(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
         centre: The centre's name.
         breached: Deadlines breached now.
         tag: Drill or replay state, shown first.
+        log_state: Why the log takes no writes (``full``, ``read_only``…), if it does not.
     """
     board = desk.board
     bar = Text(no_wrap=True, overflow="ellipsis")
     sep = "  "
     if tag:
         bar.append(f" {tag} ", style="bold black on cyan")
+        bar.append(sep)
+    if log_state:
+        bar.append(f" {t(f'status.log.{log_state}', lang)} ", style="bold white on red")
         bar.append(sep)
     if centre:
         bar.append(centre, style="bold")

@@ -57,6 +57,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "status.mode.outage": {"en": "OUTAGE", "zh": "故障"},
     "status.link.up": {"en": "link up", "zh": "已连接"},
     "status.link.down": {"en": "link DOWN", "zh": "连接中断"},
+    "status.log.full": {"en": "LOG FULL", "zh": "日志已满"},
+    "status.log.read_only": {"en": "LOG READ-ONLY", "zh": "日志只读"},
+    "status.log.busy": {"en": "LOG BUSY", "zh": "日志繁忙"},
+    "status.log.unwritable": {"en": "LOG UNWRITABLE", "zh": "日志不可写"},
+    "log.fault": {"en": "{state}: nothing new can be recorded. Calls wait in the broker and "
+                        "are logged in order when the log recovers (retried every second); "
+                        "commands are refused meanwhile. {detail}",
+                  "zh": "{state}：无法记录新内容。来电保留在消息服务器中，日志恢复后按顺序记录"
+                        "（每秒重试）；在此期间操作将被拒绝。{detail}"},
     "status.link.none": {"en": "link -", "zh": "未连接"},
     "status.outbox": {"en": "outbox {count}", "zh": "待发 {count}"},
     "status.open": {"en": "open {count}", "zh": "处理中 {count}"},
