@@ -9,6 +9,7 @@ from typing import Any
 
 from dispatch.cli.common import config_of
 from dispatch.config import Config, database_path
+from dispatch.config.schema import shown_value
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +39,8 @@ def run_show(args: argparse.Namespace) -> int:
         doc: dict[str, Any] = {"source": str(config.source) if config.source else None,
                                "database": str(database_path(config)), "values": {}}
         for section, key, value, origin in rows:
-            doc["values"][f"{section}.{key}"] = {"value": _jsonable(value), "origin": origin}
+            doc["values"][f"{section}.{key}"] = {"value": _jsonable(shown_value(key, value)),
+                                                 "origin": origin}
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return 0
     print(f"# configuration file: {config.source or '(none: built-in defaults)'}")
@@ -48,7 +50,8 @@ def run_show(args: argparse.Namespace) -> int:
         if section != current:
             print(f"\n[{section}]")
             current = section
-        line = f"# {key} (unset)" if value is None else f"{key} = {_toml(key, value)}"
+        line = f"# {key} (unset)" if value is None else \
+            f"{key} = {_toml(shown_value(key, value))}"
         print(f"{line:<48} # {origin}")
     return 0
 
@@ -57,9 +60,7 @@ def _jsonable(value: Any) -> Any:
     return str(value) if isinstance(value, Path) else value
 
 
-def _toml(key: str, value: Any) -> str:
-    if "password" in key:
-        return '"********"'
+def _toml(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -211,6 +211,25 @@ class Config(BaseModel):
         return "default"
 
 
+#: What ``config show`` prints instead of a secret.
+MASKED = "********"
+
+
+def shown_value(key: str, value: object) -> object:
+    """``value`` of ``key`` as it may be shown: passwords masked, and the password
+    inside a URL's ``user:password@`` too.  Every form of ``config show`` uses this."""
+    if value is None:
+        return None
+    if "password" in key or "secret" in key:
+        return MASKED
+    if isinstance(value, str) and "@" in value:
+        parts = urlsplit(value)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", f":{MASKED}@", 1)
+            return parts._replace(netloc=netloc).geturl()
+    return value
+
+
 #: Keys whose values are paths, resolved against the configuration file's folder.
 PATH_KEYS = (
     ("mqtt", "ca_file"),
