@@ -32,7 +32,7 @@ from dispatch.unit.client import UnitClient
 from dispatch.unit.store import UnitStore
 
 from .brokers import Mosquitto
-from .buslib import Waiter, count, events_of, orders_of, settings
+from .buslib import count, events_of, orders_of, settings
 from .consolelib import console, floor, plain, until
 from .desklib import make_desk
 from .intakelib import Gateway

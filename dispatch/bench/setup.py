@@ -29,14 +29,20 @@ def bench_settings(port: int, name: str) -> LinkSettings:
                         reconnect_max_s=0.5, keepalive_s=10, publish_timeout_s=10)
 
 
-def bench_desk(path: Path, port: int, **modes: object) -> Desk:
-    """A desk over a fresh live log at ``path``; its bus points at ``port`` (not started)."""
+def bench_desk(path: Path, port: int, *, ack_on_receipt: bool = False,
+               **modes: object) -> Desk:
+    """A desk over a fresh live log at ``path``; its bus points at ``port`` (not started).
+
+    ``ack_on_receipt`` builds the old, non-durable intake (the baseline of the
+    intake figures).
+    """
     from dispatch.config.schema import ModesConfig, SlaConfig
 
     playbooks, roadmap, service = shipped()
     log = Timeline(path, center=CENTER, drill=False)
     bus = ConsoleBus(log, bench_settings(port, f"bench-console-{path.stem}"), clock=log.clock,
-                     tick_s=None, phone_of=lambda a: roadmap.station(a).phone)
+                     tick_s=None, phone_of=lambda a: roadmap.station(a).phone,
+                     ack_on_receipt=ack_on_receipt)
     return Desk(log, bus, playbooks, roadmap, sla=SlaConfig(), service=service,
                 modes_config=ModesConfig(**modes), tick_s=None)  # type: ignore[arg-type]
 

@@ -66,6 +66,10 @@ class ConsoleBus:
             call :meth:`check_acks` yourself, as tests with a manual clock do).
         retry_s: Real seconds between attempts to log what waits while the log
             cannot be written.
+        ack_on_receipt: The behaviour before intake was made durable: the client
+            acknowledges each message when it arrives and records it one
+            transaction at a time, so a crash loses what was in memory.  Kept
+            only as ``dispatch bench``'s baseline; never for a console.
     """
 
     def __init__(
@@ -81,6 +85,7 @@ class ConsoleBus:
         phone_of: Callable[[str], str | None] | None = None,
         tick_s: float | None = 1.0,
         retry_s: float = 1.0,
+        ack_on_receipt: bool = False,
     ) -> None:
         self.log = log_
         self.clock = clock or SystemClock()
@@ -101,7 +106,8 @@ class ConsoleBus:
             settings,
             subscriptions=[self.topics.calls_in, self.topics.all_from,
                            f"{self.topics.root}/presence/+/+"],
-            on_inbound=self.intake.take,
+            on_inbound=None if ack_on_receipt else self.intake.take,
+            on_message=self.handle if ack_on_receipt else None,
             presence=(presence_topic, lambda: self._presence(True), lambda: self._presence(False)),
             clock=self.clock,
         )
