@@ -356,6 +356,10 @@ class ConsoleBus:
             raise Rejected("bad presence payload") from None
 
 
+#: Loop turns a message takes from the socket to the intake (read, queue, hand over).
+_TURNS_PER_MESSAGE = 3
+
+
 class Intake:
     """Inbound messages and system events on their way into the log.
 
@@ -444,8 +448,7 @@ class Intake:
         while True:
             await self._wake.wait()
             self._wake.clear()
-            # Let the rest of a burst that is already read join this commit.
-            await asyncio.sleep(0)
+            await self._gather()
             try:
                 while self._queue and self.flush():
                     await asyncio.sleep(0)
@@ -456,6 +459,22 @@ class Intake:
                 log.exception("intake failed; retrying")
                 await asyncio.sleep(self.retry_s)
                 self._wake.set()
+
+    async def _gather(self) -> None:
+        """Let the rest of a burst that the socket already holds join this commit.
+
+        A message takes a few loop turns from the socket to :meth:`take` (paho
+        reads one packet per turn); while the queue still grows from one round
+        of turns to the next, more of the burst is on its way.  When it stops
+        growing (at once, for a lone call) the batch is committed: one fsync
+        for the burst instead of one per call.
+        """
+        while len(self._queue) < self.max_batch:
+            before = len(self._queue)
+            for _ in range(_TURNS_PER_MESSAGE):
+                await asyncio.sleep(0)
+            if len(self._queue) == before:
+                return
 
     def flush(self) -> int:
         """Commit one batch of what waits, tell the listeners, acknowledge; return its size.
