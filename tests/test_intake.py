@@ -102,3 +102,29 @@ async def test_a_redelivered_call_leaves_one_row_and_is_acknowledged(
     assert [e.data["call"] for e in log.events(types=["call_received"])] == [call_id, after]
     # Listeners (the desk, the screen) heard the call once, too.
     assert [e.type for e in heard.items].count("call_received") == 2
+
+
+async def test_calls_over_the_embedded_broker_are_acknowledged_after_commit(
+    log: Timeline, clock: ManualClock
+) -> None:
+    from dispatch.bus.broker import EmbeddedBroker
+
+    from .brokers import free_port
+
+    async with EmbeddedBroker("127.0.0.1", free_port()) as broker:
+        bus = ConsoleBus(log, settings(broker.port, "console-hubei-embedded"), clock=clock,
+                         tick_s=None)
+        heard = events_of(bus)
+        await bus.start()
+        await bus.link.wait_up()
+        gateway = Gateway(broker.port, inflight=50)
+        ids = [new_id() for _ in range(100)]
+        try:
+            gateway.publish(ids)
+            await asyncio.to_thread(gateway.wait_acked)
+            await heard.until(lambda evs: sum(e.type == "call_received" for e in evs) == 100)
+            assert bus.intake.acked >= 100  # each one PUBACKed, after its commit
+        finally:
+            gateway.close()
+            await bus.stop()
+    assert [e.data["call"] for e in log.events(types=["call_received"])] == ids
