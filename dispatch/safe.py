@@ -64,11 +64,6 @@ def _clean(text: str) -> str:
     return _format_free(_CONTROL.sub("", _SPACE_LIKE.sub(" ", text)))
 
 
-def is_safe(text: str, *, lines: bool = False) -> bool:
-    """Whether ``text`` is already what :func:`safe_text` would make of it."""
-    return safe_text(text, lines=lines) == text
-
-
 def safe_data(value: Any) -> Any:
     """``value`` with every string inside (dict values and keys, list items) made safe."""
     if isinstance(value, str):

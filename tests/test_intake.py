@@ -31,6 +31,13 @@ def _exactly_once(db: Path, ids: set[str]) -> None:
     assert set(seen) == ids
 
 
+async def _restart_logs_each_once(core: Core, db: Path, ids: list[str]) -> None:
+    """Start the core again and check it logs every call once."""
+    core.start()
+    await until_logged(db, len(ids))
+    _exactly_once(db, set(ids))
+
+
 async def test_core_killed_mid_burst_loses_no_acknowledged_call(
     tmp_path: Path, own_mosquitto: Mosquitto
 ) -> None:
@@ -50,12 +57,10 @@ async def test_core_killed_mid_burst_loses_no_acknowledged_call(
         assert gateway.acked == set(ids)  # the broker took every call from the gateway
         partial = len(logged_calls(db))
         assert partial < len(ids)  # the kill did land mid-stream
-        core.start()
-        await until_logged(db, len(ids))
+        await _restart_logs_each_once(core, db, ids)
     finally:
         gateway.close()
         core.kill()
-    _exactly_once(db, set(ids))
 
 
 async def test_calls_that_arrive_while_no_seat_runs_wait_in_the_broker(
@@ -71,12 +76,10 @@ async def test_calls_that_arrive_while_no_seat_runs_wait_in_the_broker(
         gateway.publish(ids)
         await asyncio.to_thread(gateway.wait_acked)
         assert logged_calls(db) == []
-        core.start()
-        await until_logged(db, len(ids))
+        await _restart_logs_each_once(core, db, ids)
     finally:
         gateway.close()
         core.kill()
-    _exactly_once(db, set(ids))
 
 
 async def test_a_redelivered_call_leaves_one_row_and_is_acknowledged(

@@ -2,8 +2,9 @@
 
 from dispatch.timeline.fold import Projection, canonical_json, split_incident_id
 from dispatch.timeline.group import GroupCommit
-from dispatch.timeline.log import Timeline, Transaction
+from dispatch.timeline.log import Timeline
 from dispatch.timeline.rows import decode_rows, row_to_event
+from dispatch.timeline.writes import Transaction
 
 __all__ = [
     "GroupCommit",

@@ -12,7 +12,6 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import astuple, fields
 from datetime import UTC, datetime, tzinfo
 from functools import partial
 from pathlib import Path
@@ -21,7 +20,6 @@ from typing import Any
 from dispatch.clock import Clock, SystemClock, rfc3339
 from dispatch.errors import LogUnwritable, TimelineError, UnknownIncidentError
 from dispatch.model import Event, EventType, Incident, OutboxEntry
-from dispatch.timeline.fold import Projection, canonical_json
 from dispatch.timeline.rows import project_rows, row_to_event
 from dispatch.timeline.schema import PROJECTIONS, connect
 from dispatch.timeline.storage import (
@@ -32,27 +30,20 @@ from dispatch.timeline.storage import (
     wide_permissions,
     write_error,
 )
+from dispatch.timeline.writes import (
+    INCIDENT_COLS,
+    OUTBOX_COLS,
+    Transaction,
+    load_day,
+    load_incident,
+    load_order,
+    write_projection,
+)
 
 logger = logging.getLogger(__name__)
 
 #: Told of every change of the log's health: the fault, or ``None`` when writes work again.
 HealthListener = Callable[[LogUnwritable | None], None]
-
-_INCIDENT_COLS = [f.name for f in fields(Incident)]
-_OUTBOX_COLS = [f.name for f in fields(OutboxEntry)]
-# A fact recorded twice (same derived id) leaves one row, silently: DESIGN, "Exactly once".
-_INSERT_EVENT = "INSERT INTO events (id, at, incident, type, actor, data) " \
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING"
-
-
-def _upsert_sql(table: str, cols: list[str], key: str) -> str:
-    quoted = [f'"{c}"' for c in cols]
-    updates = ", ".join(f"{q}=excluded.{q}" for c, q in zip(cols, quoted, strict=True) if c != key)
-    return (
-        f"INSERT INTO {table} ({', '.join(quoted)}) VALUES ({', '.join('?' * len(cols))}) "
-        f'ON CONFLICT("{key}") DO UPDATE SET {updates}'
-    )
-
 
 _ALL_ROWS = "SELECT seq, id, at, incident, type, actor, data FROM events WHERE seq > ? ORDER BY seq"
 _INCIDENT_ROWS = """
@@ -64,11 +55,6 @@ _INCIDENT_ROWS = """
         WHERE incident = ?1 AND json_extract(data, '$.call') IS NOT NULL)
     ORDER BY seq
 """
-
-_UPSERT_INCIDENT = _upsert_sql("incidents", _INCIDENT_COLS, "id")
-_UPSERT_ORDER = _upsert_sql("outbox", _OUTBOX_COLS, "order")
-_UPSERT_DAY = "INSERT INTO incident_days (day, last) VALUES (?, ?) " \
-    "ON CONFLICT(day) DO UPDATE SET last=excluded.last"
 
 
 class Timeline:
@@ -140,9 +126,10 @@ class Timeline:
                 raise unwritable_folder(self.path) from None
             raise TimelineError(f"{self.path}: not a dispatch log ({exc})") from None
         self.conn = conn = self.db.conn
-        # Built once, not per transaction: every append starts a projection.
-        self._loaders = (partial(_load_incident, conn), partial(_load_order, conn),
-                         partial(_load_day, conn))
+        #: The projection's row loaders on this connection, built once, not per
+        #: transaction: every append starts a projection.
+        self.loaders = (partial(load_incident, conn), partial(load_order, conn),
+                        partial(load_day, conn))
 
     def _claim(self, center: str | None, drill: bool | None) -> None:
         meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
@@ -320,7 +307,7 @@ class Timeline:
             for table in PROJECTIONS:
                 self.conn.execute(f"DELETE FROM {table}")
             proj, count = project_rows(self.event_rows())
-            _write(self.conn, proj)
+            write_projection(self.conn, proj)
         return count
 
     # -- reading ------------------------------------------------------------
@@ -377,33 +364,33 @@ class Timeline:
         Raises:
             UnknownIncidentError: The log has no such incident.
         """
-        found = _load_incident(self.conn, incident_id)
+        found = load_incident(self.conn, incident_id)
         if found is None:
             raise UnknownIncidentError(f"{self.path}: no incident {incident_id}")
         return found
 
     def incidents(self, status: str | None = None) -> list[Incident]:
         """Projected incidents, oldest first, optionally of one status."""
-        sql = f"SELECT {', '.join(_INCIDENT_COLS)} FROM incidents"
+        sql = f"SELECT {', '.join(INCIDENT_COLS)} FROM incidents"
         rows = (self.conn.execute(sql + " WHERE status = ? ORDER BY id", [status]) if status
                 else self.conn.execute(sql + " ORDER BY id"))
         return [Incident(*row) for row in rows]
 
     def pending_orders(self) -> list[OutboxEntry]:
         """The recovery query: orders written but not yet acknowledged by the broker."""
-        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in _OUTBOX_COLS)} FROM outbox " \
+        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in OUTBOX_COLS)} FROM outbox " \
               "WHERE state = 'pending' ORDER BY sent_seq"
         return [OutboxEntry(*row) for row in self.conn.execute(sql)]
 
     def unacknowledged_orders(self) -> list[OutboxEntry]:
         """Orders whose latest send has neither a recipient's report nor a timeout yet."""
-        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in _OUTBOX_COLS)} FROM outbox " \
+        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in OUTBOX_COLS)} FROM outbox " \
               "WHERE status IS NULL AND timeouts < attempts ORDER BY sent_seq"
         return [OutboxEntry(*row) for row in self.conn.execute(sql)]
 
     def outbox_entry(self, order_id: str) -> OutboxEntry | None:
         """The outbox row of an order, delivered or not."""
-        return _load_order(self.conn, order_id)
+        return load_order(self.conn, order_id)
 
     def close(self) -> None:
         """Close the database connection."""
@@ -414,78 +401,3 @@ class Timeline:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-class Transaction:
-    """Events collected for one commit, folded into projections as they come."""
-
-    def __init__(self, log: Timeline) -> None:
-        self._log = log
-        self._proj = Projection(*log._loaders)
-        #: The events this transaction wrote (duplicates of logged facts left out).
-        self.appended: list[Event] = []
-
-    def new_incident_id(self) -> str:
-        """Reserve the next ``YYYYMMDD-NNNN`` for today in the centre's time zone.
-
-        The number is only taken once the ``incident_opened`` event that uses it
-        is appended in this transaction.
-        """
-        day = self._log.clock.now().astimezone(self._log.tz).strftime("%Y%m%d")
-        return f"{day}-{self._proj.last_number(day) + 1:04d}"
-
-    def append(self, *events: Event) -> None:
-        """Write events now (inside the open transaction) and fold them."""
-        execute, apply, keep = self._log.conn.execute, self._proj.apply, self.appended.append
-        for event in events:
-            at = rfc3339(event.at)  # formatted once: the row and the fold both use it
-            try:
-                cur = execute(
-                    _INSERT_EVENT,
-                    (event.id, at, event.incident, str(event.type),
-                     event.actor, canonical_json(event.data)),
-                )
-            except sqlite3.IntegrityError as exc:
-                raise TimelineError(f"event {event.id} refused: {exc}") from None
-            if not cur.rowcount:
-                continue  # this fact is already in the log
-            event.seq = cur.lastrowid
-            keep(event)
-            apply(event, at)
-
-    def flush(self) -> None:
-        """Write the projection rows changed so far."""
-        proj = self._proj
-        # Most appends (calls, answers, advice) touch no projection row at all.
-        if proj.dirty_incidents or proj.dirty_orders or proj.dirty_days:
-            _write(self._log.conn, proj)
-            proj.clear_dirty()
-
-
-def _write(conn: sqlite3.Connection, proj: Projection) -> None:
-    if proj.dirty_incidents:
-        incidents = [proj.incidents[i] for i in sorted(proj.dirty_incidents)]
-        conn.executemany(_UPSERT_INCIDENT, [astuple(i) for i in incidents if i is not None])
-    if proj.dirty_orders:
-        orders = [proj.outbox[o] for o in sorted(proj.dirty_orders)]
-        conn.executemany(_UPSERT_ORDER, [astuple(o) for o in orders if o is not None])
-    if proj.dirty_days:
-        conn.executemany(_UPSERT_DAY, [(d, proj.days[d]) for d in sorted(proj.dirty_days)])
-
-
-def _load_incident(conn: sqlite3.Connection, incident_id: str) -> Incident | None:
-    row = conn.execute(
-        f"SELECT {', '.join(_INCIDENT_COLS)} FROM incidents WHERE id = ?", [incident_id]
-    ).fetchone()
-    return Incident(*row) if row else None
-
-
-def _load_order(conn: sqlite3.Connection, order_id: str) -> OutboxEntry | None:
-    cols = ", ".join(f'"{c}"' for c in _OUTBOX_COLS)
-    row = conn.execute(f'SELECT {cols} FROM outbox WHERE "order" = ?', [order_id]).fetchone()
-    return OutboxEntry(*row) if row else None
-
-
-def _load_day(conn: sqlite3.Connection, day: str) -> int:
-    row = conn.execute("SELECT last FROM incident_days WHERE day = ?", [day]).fetchone()
-    return row[0] if row else 0

@@ -10,9 +10,12 @@ transaction, and is recorded in ``_sqlite_migrations``.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+from dispatch.timeline.storage import open_read_only
 
 #: Pragmas set on every connection.  ``synchronous=FULL`` makes every commit
 #: wait for the WAL fsync: an append that returned survives a power loss.
@@ -118,10 +121,6 @@ def connect(path: str, *, read_only: bool = False) -> Database:
     written, and a folder this process cannot write is no obstacle.
     """
     if read_only:
-        from pathlib import Path
-
-        from dispatch.timeline.storage import open_read_only
-
         conn = open_read_only(Path(path))
         conn.execute("PRAGMA query_only=ON")
         conn.execute("PRAGMA busy_timeout=5000")
