@@ -60,14 +60,24 @@ class ScaledClock:
     Args:
         speed: How many simulated seconds pass per real second.
         start: The simulated time at creation; defaults to the wall clock.
+        wall0: The wall time (``time.time()``) at which the simulated time was
+            ``start``: the seats of a drill, each a process of its own, share
+            one drill time by sharing ``start`` and ``wall0``.
     """
 
-    def __init__(self, speed: float = 1.0, start: datetime | None = None) -> None:
+    def __init__(self, speed: float = 1.0, start: datetime | None = None,
+                 wall0: float | None = None) -> None:
         if speed <= 0:
             raise ValueError("speed must be positive")
         self.speed = speed
         self._origin = start or datetime.now(UTC)
-        self._real0 = time.monotonic()
+        self.wall0 = time.time() if wall0 is None else wall0
+        self._real0 = time.monotonic() - (time.time() - self.wall0)
+
+    @property
+    def origin(self) -> datetime:
+        """The simulated time at ``wall0``."""
+        return self._origin
 
     def now(self) -> datetime:
         """Return the simulated current time."""

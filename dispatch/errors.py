@@ -54,6 +54,24 @@ class LogBusy(LogUnwritable):
     state = "busy"
 
 
+class LogConflict(TimelineError):
+    """A guarded write found the incident changed by someone else since the seat saw it.
+
+    ``changes`` are the events (another operator's) that the seat had not yet
+    folded; nothing of the refused write was recorded (DESIGN, "No lost update").
+    """
+
+    def __init__(self, message: str, changes: list | None = None) -> None:
+        super().__init__(message)
+        self.changes = list(changes or [])
+
+
+class LogUnreachable(LogUnwritable):
+    """The log's server cannot be reached (PostgreSQL down or restarting)."""
+
+    state = "unreachable"
+
+
 class UnknownIncidentError(TimelineError):
     """An incident id that the log does not hold."""
 
@@ -72,3 +90,19 @@ class BusError(DispatchError):
 
 class DeskError(DispatchError):
     """A desk command was refused (wrong state, role or input)."""
+
+
+class Taken(DeskError):
+    """Another seat got there first: the call was answered, the incident opened."""
+
+
+class Changed(DeskError):
+    """Another operator changed the incident since this seat looked; nothing was recorded.
+
+    The seat has folded the change; ``changes`` are the events, and the
+    message says who changed what.
+    """
+
+    def __init__(self, message: str, changes: list | None = None) -> None:
+        super().__init__(message)
+        self.changes = list(changes or [])

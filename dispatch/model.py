@@ -113,6 +113,9 @@ class EventType(StrEnum):
     OPERATOR_CHANGED = "operator_changed"
     ORDER_CANCELLED = "order_cancelled"
     ADVISORY_PUBLISHED = "advisory_published"
+    INCIDENT_TRANSFERRED = "incident_transferred"
+    SEAT_JOINED = "seat_joined"
+    SEAT_LEFT = "seat_left"
 
 
 class IncidentStatus(StrEnum):
@@ -289,6 +292,9 @@ class OutboxEntry:
     timeouts: int = 0
     status: str | None = None
     status_at: str | None = None
+    #: The console (seat) that sent or last resent it: it publishes at once;
+    #: another seat takes over only when it is left waiting.
+    sender: str | None = None
 
 
 def mask_name(name: str) -> str:

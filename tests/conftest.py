@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +15,7 @@ from dispatch.clock import ManualClock
 from dispatch.timeline import Timeline
 
 from .brokers import Mosquitto
+from .postgres import Postgres
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -65,3 +68,66 @@ def own_mosquitto(tmp_path: Path) -> Iterator[Mosquitto]:
     broker.start()
     yield broker
     broker.kill()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
+    """One real PostgreSQL for the whole session: a temporary cluster of ours, or
+    (without initdb) a server already answering on 127.0.0.1:5432."""
+    server = Postgres(tmp_path_factory.mktemp("postgres"))
+    server.start()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def pg_url(postgres: Postgres, request: pytest.FixtureRequest) -> Iterator[str]:
+    """The URL of a fresh, empty database of this test's own on the session server;
+    dropped afterwards, whoever is still connected to it."""
+    # Named after the test, for whoever reads the server log; unique all the same.
+    stem = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40]
+    name = f"t_{stem}_{uuid.uuid4().hex[:8]}"
+    yield postgres.create_database(name)
+    postgres.drop_database(name)
+
+
+@pytest.fixture
+def own_postgres(tmp_path: Path) -> Iterator[Postgres]:
+    """A PostgreSQL cluster of this test's own, which the test may kill and restart."""
+    folder = tmp_path / "postgres"
+    folder.mkdir()
+    server = Postgres(folder)
+    server.start()
+    if not server.ours:
+        server.close()
+        pytest.skip("no initdb here: only an existing server, which tests cannot restart")
+    yield server
+    server.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def engine(request: pytest.FixtureRequest) -> str:
+    """Each floor test runs on both engines of the log."""
+    return request.param
+
+
+@pytest.fixture
+def shared_log(engine: str, request: pytest.FixtureRequest, tmp_path: Path,
+               clock: ManualClock) -> Iterator[Callable[[], Timeline]]:
+    """Open another connection to one log of this test (one per seat): a SQLite file,
+    or a fresh PostgreSQL database."""
+    from dispatch.timeline import open_timeline
+
+    where: str | Path = tmp_path / "floor.db"
+    if engine == "postgres":
+        where = request.getfixturevalue("pg_url")
+    opened: list[Timeline] = []
+
+    def make() -> Timeline:
+        log = open_timeline(where, center="hubei", tz=SHANGHAI, clock=clock)
+        opened.append(log)
+        return log
+
+    yield make
+    for log in opened:
+        log.close()

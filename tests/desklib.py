@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from dispatch.bus.console import ConsoleBus
 from dispatch.config.schema import ModesConfig, SlaConfig
 from dispatch.desk import Desk
+from dispatch.desk.factory import build_desk
 from dispatch.geo import RoadMap, load_map
 from dispatch.playbook import PlaybookSet, ServiceLanguage, load_playbooks, load_service_language
 from dispatch.timeline import Timeline
@@ -23,7 +23,17 @@ def shipped() -> tuple[PlaybookSet, RoadMap, ServiceLanguage]:
 def make_desk(log: Timeline, port: int = 1, name: str = "console", **modes: object) -> Desk:
     """A desk over ``log``; its bus points at ``port`` (not started unless the test does)."""
     playbooks, roadmap, service = shipped()
-    bus = ConsoleBus(log, settings(port, name), clock=log.clock, tick_s=None,
-                     phone_of=lambda a: roadmap.station(a).phone)
-    return Desk(log, bus, playbooks, roadmap, sla=SlaConfig(), service=service,
-                modes_config=ModesConfig(**modes), tick_s=None)
+    return build_desk(log, settings(port, name), playbooks, roadmap, service=service,
+                      sla=SlaConfig(), modes=ModesConfig(**modes),  # type: ignore[arg-type]
+                      tick_s=None, bus_tick_s=None)
+
+
+def make_seat(log: Timeline, seat: str, port: int = 1, *, follow_s: float | None = 0.02,
+              **modes: object) -> Desk:
+    """One seat of a floor on ``log`` (open another :class:`Timeline` on the same file
+    for each seat: each is its own connection, as each console process has)."""
+    playbooks, roadmap, service = shipped()
+    return build_desk(log, settings(port, f"console-{log.center}-{seat}"), playbooks, roadmap,
+                      service=service, sla=SlaConfig(),
+                      modes=ModesConfig(**modes),  # type: ignore[arg-type]
+                      tick_s=None, bus_tick_s=None, seat=seat, follow_s=follow_s)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from dispatch.bus.console import ConsoleBus
 from dispatch.bus.link import LinkSettings
 from dispatch.desk import Desk, Operator
+from dispatch.desk.factory import build_desk
 from dispatch.geo import RoadMap, load_map
 from dispatch.playbook import PlaybookSet, ServiceLanguage, load_playbooks, load_service_language
 from dispatch.timeline import Timeline
@@ -40,11 +40,11 @@ def bench_desk(path: Path, port: int, *, ack_on_receipt: bool = False,
 
     playbooks, roadmap, service = shipped()
     log = Timeline(path, center=CENTER, drill=False)
-    bus = ConsoleBus(log, bench_settings(port, f"bench-console-{path.stem}"), clock=log.clock,
-                     tick_s=None, phone_of=lambda a: roadmap.station(a).phone,
-                     ack_on_receipt=ack_on_receipt)
-    return Desk(log, bus, playbooks, roadmap, sla=SlaConfig(), service=service,
-                modes_config=ModesConfig(**modes), tick_s=None)  # type: ignore[arg-type]
+    return build_desk(log, bench_settings(port, f"bench-console-{path.stem}"), playbooks,
+                      roadmap, service=service, sla=SlaConfig(),
+                      modes=ModesConfig(**modes),  # type: ignore[arg-type]
+                      tick_s=None, bus_tick_s=None, follow_s=None,
+                      ack_on_receipt=ack_on_receipt)
 
 
 def worked_incident(desk: Desk, says: str = "三辆车追尾，有人受伤",

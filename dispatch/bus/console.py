@@ -28,6 +28,7 @@ from typing import Any
 
 from dispatch.bus.codec import Checks, Rejected, decode, encode
 from dispatch.bus.drain import Drain, Outgoing
+from dispatch.bus.feed import EventFeed
 from dispatch.bus.intake import Intake
 from dispatch.bus.link import Link, LinkSettings
 from dispatch.bus.payloads import (
@@ -40,9 +41,10 @@ from dispatch.bus.payloads import (
 from dispatch.bus.topics import Topics
 from dispatch.clock import Clock, SystemClock, parse_rfc3339, rfc3339
 from dispatch.errors import LogUnwritable, TimelineError
-from dispatch.model import Event, EventType, derived_id, new_id
+from dispatch.model import Event, EventType, OutboxEntry, derived_id, new_id
 from dispatch.tasks import stop_task
 from dispatch.timeline import Timeline
+from dispatch.timeline.writes import Guard
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,9 @@ class ConsoleBus:
             acknowledges each message when it arrives and records it one
             transaction at a time, so a crash loses what was in memory.  Kept
             only as ``dispatch bench``'s baseline; never for a console.
+        takeover_s: How long another seat's order may wait in the shared
+            outbox before this seat publishes it (that seat may be gone);
+            default a third of ``ack_s``.
     """
 
     def __init__(
@@ -86,6 +91,7 @@ class ConsoleBus:
         tick_s: float | None = 1.0,
         retry_s: float = 1.0,
         ack_on_receipt: bool = False,
+        takeover_s: float | None = None,
     ) -> None:
         self.log = log_
         self.clock = clock or SystemClock()
@@ -96,6 +102,7 @@ class ConsoleBus:
         self.max_resends = max_resends
         self.phone_of = phone_of or (lambda _address: None)
         self.tick_s = tick_s
+        self.takeover_s = ack_s / 3 if takeover_s is None else takeover_s
         self.listeners: list[EventListener] = []
         self.presence: dict[str, bool] = {}
         self.console_id = console_id
@@ -113,6 +120,7 @@ class ConsoleBus:
         )
         self.link.listen(self._link_changed)
         self.drain = Drain(self.link, self._pending, self._delivered)
+        self.feed = EventFeed(self.link, log_, self.topics, key)
         # Public advisories wait in memory until the link is up (the log keeps them).
         self._advisories: list[Outgoing] = []
         self.advisory_drain = Drain(self.link, lambda: list(self._advisories),
@@ -127,6 +135,7 @@ class ConsoleBus:
         self.link.start()
         self.drain.start()
         self.advisory_drain.start()
+        self.feed.drain.start()
         if self.tick_s:
             self._ticker = asyncio.get_running_loop().create_task(self._tick(), name="ack-timer")
 
@@ -136,6 +145,7 @@ class ConsoleBus:
         self._ticker = None
         await self.drain.stop()
         await self.advisory_drain.stop()
+        await self.feed.drain.stop()
         await self.link.stop()
         await self.intake.stop()
 
@@ -149,8 +159,13 @@ class ConsoleBus:
     def _presence(self, online: bool) -> bytes:
         return Presence(online=online, at=self.clock.now()).model_dump_json().encode()
 
+    def share(self, *events: Event) -> None:
+        """Publish events this seat recorded on ``events/{incident}`` (wallboards, recorders)."""
+        self.feed.add(*events)
+
     def announce(self, *events: Event) -> None:
-        """Tell the listeners (the desk, the screen) of events just recorded."""
+        """Share events the bus just recorded, and tell its listeners (the desk)."""
+        self.feed.add(*events)
         for event in events:
             for listener in list(self.listeners):
                 try:
@@ -158,8 +173,8 @@ class ConsoleBus:
                 except Exception:
                     log.exception("event listener failed")
 
-    def _record(self, *events: Event) -> list[Event]:
-        appended = self.log.append(*events)
+    def _record(self, *events: Event, guard: Guard | None = None) -> list[Event]:
+        appended = self.log.append(*events, guard=guard)
         self.announce(*appended)
         return appended
 
@@ -184,12 +199,17 @@ class ConsoleBus:
 
     # -- orders out -------------------------------------------------------------
 
-    def send_order(self, order: OrderMessage, actor: str, **extra: Any) -> Event:
+    def send_order(self, order: OrderMessage, actor: str, guard: Guard | None = None,
+                   **extra: Any) -> Event:
         """Write an order to the log's outbox (its ``order_sent`` event) and wake the drain.
 
         The order is *sent* when this returns: it survives a crash and goes
         out as soon as the link allows.  ``extra`` goes into the event's data
-        (e.g. the reason shown to the operator).
+        (e.g. the reason shown to the operator); ``guard`` refuses it when
+        another operator changed the incident meanwhile.
+
+        Raises:
+            LogConflict: The guard found another operator's change.
         """
         if order.drill != self.log.drill or order.center != self.log.center:
             raise TimelineError("an order must match its log's centre and kind (live or drill)")
@@ -198,9 +218,9 @@ class ConsoleBus:
             EventType.ORDER_SENT, actor, order.incident,
             {"order": order.id, "to": order.to, "kind": order.kind,
              "priority": order.priority, "topic": self.topics.to(order.to),
-             "payload": payload.decode(), **extra},
+             "payload": payload.decode(), "console": self.console_id, **extra},
         )
-        self._record(event)
+        self._record(event, guard=guard)
         self.drain.wake()
         return event
 
@@ -217,7 +237,28 @@ class ConsoleBus:
         return self.topics.advisories
 
     def _pending(self) -> list[Outgoing]:
-        return [Outgoing(e.order, e.topic, e.payload.encode()) for e in self.log.pending_orders()]
+        return [Outgoing(e.order, e.topic, e.payload.encode())
+                for e in self.log.pending_orders() if self._ours(e)]
+
+    def _ours(self, entry: OutboxEntry, now: datetime | None = None) -> bool:
+        """Whether this seat publishes the order now: its own, or another's left waiting.
+
+        Every seat publishing every order would multiply the traffic by the
+        seats; none publishing another's would strand the orders of a seat
+        that died.  Recipients de-duplicate by order id, so a takeover that
+        overlaps a slow seat costs a duplicate, never a loss.
+        """
+        if entry.sender in (None, self.console_id):
+            return True
+        sent = parse_rfc3339(entry.sent_at) if entry.sent_at else None
+        now = now or self.clock.now()
+        return sent is None or (now - sent).total_seconds() >= self.takeover_s
+
+    def _stranded(self) -> bool:
+        """Another seat's order waits past the takeover time (wake the drain for it)."""
+        now = self.clock.now()
+        return any(e.sender not in (None, self.console_id) and self._ours(e, now)
+                   for e in self.log.pending_orders())
 
     def _delivered(self, item: Outgoing) -> None:
         entry = self.log.outbox_entry(item.key)
@@ -236,6 +277,8 @@ class ConsoleBus:
             await asyncio.sleep(self.tick_s)
             try:
                 self.check_acks()
+                if self._stranded():
+                    self.drain.wake()
             except LogUnwritable:
                 continue  # the same facts are derived again on the next tick
             except Exception:
@@ -266,7 +309,8 @@ class ConsoleBus:
                 events.append(escalated)
             if attempt <= self.max_resends:
                 resent = self.log.event(EventType.ORDER_RESENT, "system", entry.incident,
-                                        {**base, "attempt": attempt + 1})
+                                        {**base, "attempt": attempt + 1,
+                                         "console": self.console_id})
                 resent.id = derived_id(EventType.ORDER_RESENT, entry.order, attempt + 1)
                 events.append(resent)
             recorded.extend(self._record(*events))

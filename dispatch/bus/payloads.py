@@ -129,7 +129,8 @@ class EventMessage(Envelope):
     """``dispatch.event/1``: a timeline event shared with other consoles and wallboards."""
 
     schema_: Literal["dispatch.event/1"] = Field(alias="schema")
-    incident: Short
+    #: ``None`` for the floor's own events (calls ringing, modes, seats).
+    incident: Short | None = None
     type: Short
     actor: Short
     seq: int | None = None

@@ -24,6 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="the reference operator works the calls")
     parser.add_argument("--headless", action="store_true",
                         help="no screen: play the drill and print the summary")
+    parser.add_argument("--seats", type=int, default=1, metavar="N",
+                        help="with --autopilot --headless: N autopilot seats, each a process "
+                             "of its own, on one drill log (a floor)")
     parser.add_argument("--db", type=Path, metavar="PATH",
                         help="drill log (default: a new file in [storage] drill_dir)")
     parser.add_argument("--report", type=Path, metavar="PATH", help="write the JSON report here")
@@ -51,8 +54,10 @@ def run(args: argparse.Namespace) -> int:
         from dispatch.cli.console_cmd import run_drill
 
         return run_drill(args, scenario, db, lang_of(args), pii=pii)
+    if args.seats < 1:
+        raise DispatchError("--seats must be at least 1")
     runner = DrillRunner(scenario, config, db, speed=args.speed, autopilot=args.autopilot,
-                         grace_s=args.grace, pii=pii)
+                         grace_s=args.grace, pii=pii, seats=args.seats)
     result = asyncio.run(runner.run())
     report = result.report
     if args.report:

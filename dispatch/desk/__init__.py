@@ -3,6 +3,7 @@
 from dispatch.desk.board import Alert, Board, CallView, IncidentView, OrderView
 from dispatch.desk.desk import Desk, Refused
 from dispatch.desk.roles import PERMISSIONS, SYSTEM, Operator, Role
+from dispatch.errors import Changed, Taken
 
 __all__ = [
     "PERMISSIONS",
@@ -10,10 +11,12 @@ __all__ = [
     "Alert",
     "Board",
     "CallView",
+    "Changed",
     "Desk",
     "IncidentView",
     "Operator",
     "OrderView",
     "Refused",
     "Role",
+    "Taken",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 from dispatch.desk.desk import Desk
 from dispatch.desk.roles import Operator
-from dispatch.errors import DispatchError
+from dispatch.errors import DispatchError, Taken
 from dispatch.model import Event, EventType
 from dispatch.tasks import stop_task
 
@@ -90,8 +90,12 @@ class Autopilot:
             self.close_if_done(event.incident)
         elif event.type == EventType.INCIDENT_RESOLVED and event.incident:
             inc = self.desk.board.incidents.get(event.incident)
-            if inc is not None and inc.status == "resolved":
-                self.desk.close(self.operator, inc.id)
+            if inc is not None and inc.status == "resolved" and self._mine(inc.owner):
+                self._close(inc.id)
+
+    def _mine(self, owner: str | None) -> bool:
+        """On a floor each seat closes what it answers for (the system's: anyone)."""
+        return owner in (self.operator.id, "system", None)
 
     def work_call(self, call_id: str) -> str | None:
         """Work one ringing call from answer to dispatch; return its incident."""
@@ -99,8 +103,11 @@ class Autopilot:
         call = desk.board.calls.get(call_id)
         if call is None or call.answered_at is not None:
             return None
-        desk.answer(me, call_id)
-        iid = desk.open_incident(me, call_id)
+        try:
+            desk.answer(me, call_id)
+            iid = desk.open_incident(me, call_id)
+        except Taken:
+            return None  # another seat of the floor was quicker: its call now
         where = _where(call.location)
         if where:
             try:
@@ -130,6 +137,8 @@ class Autopilot:
             inc = self.desk.board.incidents.get(inc.merged_into)
         if inc is None or inc.status in ("closed", "merged") or not inc.orders:
             return
+        if not self._mine(inc.owner):
+            return
         if not all(o.state in FINAL for o in inc.orders.values()):
             return
         me = self.desk
@@ -140,7 +149,16 @@ class Autopilot:
                 me.record_callback(self.operator, inc.id, satisfied=True)
         if inc.status == "open":
             me.resolve(self.operator, inc.id)
-        me.close(self.operator, inc.id)
+        self._close(inc.id)
+
+    def _close(self, incident: str) -> None:
+        """Close it, unless another seat of the floor just did (the system's incidents)."""
+        try:
+            self.desk.close(self.operator, incident)
+        except DispatchError:
+            inc = self.desk.board.incidents.get(incident)
+            if inc is None or inc.status not in ("closed", "merged"):
+                raise
 
 
 def _where(location: Any) -> str | None:

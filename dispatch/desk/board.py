@@ -33,6 +33,7 @@ class CallView:
     answers: dict[str, Any]
     answered_at: datetime | None = None
     answered_by: str | None = None
+    answered_seat: str | None = None
     incident: str | None = None
 
 
@@ -88,6 +89,12 @@ class IncidentView:
     closed_at: datetime | None = None
     breached: set[str] = field(default_factory=set)
     traffic_control: bool = False
+    #: Who answers for it now (first-ask responsibility): the answering
+    #: operator, until a transfer.
+    owner: str | None = None
+    owner_seat: str | None = None
+    #: When it was handed on, from whom, and why (newest last).
+    transfers: list[tuple[datetime, str, str, str]] = field(default_factory=list)
 
     @property
     def open(self) -> bool:
@@ -106,6 +113,26 @@ class IncidentView:
 
 
 @dataclass
+class SeatView:
+    """One seat of the floor: who sits at it and since when."""
+
+    seat: str
+    joined_at: datetime
+    operator: str | None = None
+    host: str | None = None
+    console: str | None = None
+    role: str | None = None
+    left_at: datetime | None = None
+    answered: int = 0
+    last_answer_at: datetime | None = None
+
+    @property
+    def present(self) -> bool:
+        """Open now (joined and not left)."""
+        return self.left_at is None
+
+
+@dataclass
 class Alert:
     """Something the operator must see (never modal)."""
 
@@ -118,11 +145,19 @@ class Alert:
 class Board:
     """The floor, folded from events."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: str | None = None) -> None:
+        #: The console whose link the board's ``link_up`` follows (``None``:
+        #: any console's, as a replay of the whole floor shows it).
+        self.console = console
+        self.links: dict[str, tuple[bool, datetime]] = {}
+        self.seats: dict[str, SeatView] = {}
         self.calls: dict[str, CallView] = {}
         self.incidents: dict[str, IncidentView] = {}
         self.order_incident: dict[str, str] = {}
         self.mode = "normal"
+        #: The ``seq`` of the last mode change: what names a mode episode, so
+        #: that every seat derives the same ids for the same switch.
+        self.mode_seq = 0
         self.mode_incident: dict[str, str] = {}
         self.link_up: bool | None = None
         self.link_since: datetime | None = None
@@ -141,6 +176,35 @@ class Board:
     def open_incidents(self) -> list[IncidentView]:
         """Incidents still being worked, oldest first."""
         return [i for i in self.incidents.values() if i.open]
+
+    def owned(self, operator: str) -> list[IncidentView]:
+        """The incidents an operator answers for that are not closed yet."""
+        return [i for i in self.incidents.values()
+                if i.owner == operator and i.status in ("open", "resolved")]
+
+    def seat_state(self, seat: str, now: datetime) -> tuple[str, datetime]:
+        """What a seat is doing (``free``, ``call``, ``wrap_up``, ``away``) and since when.
+
+        On a call: from answering until the first order goes out or the
+        incident is resolved; wrap-up: it still owns incidents that are not
+        closed; free: nothing of its own left open.
+        """
+        view = self.seats[seat]
+        if view.left_at is not None or not view.operator:
+            return "away", view.left_at or view.joined_at
+        mine = self.owned(view.operator)
+        calling = [i for i in mine if i.open and not i.orders]
+        if calling:
+            return "call", min(i.opened_at for i in calling)
+        if mine:
+            return "wrap_up", max(i.first_order_at or i.resolved_at or i.opened_at for i in mine)
+        closed = [i.closed_at for i in self.incidents.values()
+                  if i.owner == view.operator and i.closed_at]
+        return "free", max([view.joined_at, *closed])
+
+    def free_seats(self, now: datetime) -> list[str]:
+        """Seats open with nothing of their own on hand."""
+        return [s for s in self.seats if self.seat_state(s, now)[0] == "free"]
 
     def waiting_orders(self) -> list[OrderView]:
         """Orders not yet acknowledged by the broker (waiting in the outbox)."""
@@ -186,13 +250,18 @@ def _call_answered(b: Board, e: Event) -> None:
     call = b.calls.get(e.data.get("call", ""))
     if call:
         call.answered_at, call.answered_by = e.at, e.actor
+        call.answered_seat = e.data.get("seat")
+    seat = b.seats.get(e.data.get("seat") or "")
+    if seat:
+        seat.answered += 1
+        seat.last_answer_at = e.at
 
 
 def _opened(b: Board, e: Event) -> None:
     assert e.incident
     d = e.data
     inc = IncidentView(e.incident, e.at, e.actor, kind=d.get("kind"), priority=d.get("priority"),
-                       auto=d.get("auto"))
+                       auto=d.get("auto"), owner=e.actor, owner_seat=d.get("seat"))
     if d.get("call"):
         inc.calls.append(d["call"])
         call = b.calls.get(d["call"])
@@ -340,11 +409,44 @@ def _reopened(b: Board, e: Event) -> None:
 
 def _mode(b: Board, e: Event) -> None:
     b.mode = e.data.get("mode", "normal")
+    b.mode_seq = e.seq or b.mode_seq
     b._alert(e, "mode", mode=b.mode)
 
 
 def _link(b: Board, e: Event) -> None:
-    b.link_up, b.link_since = e.type == EventType.LINK_UP, e.at
+    up, console = e.type == EventType.LINK_UP, str(e.data.get("console") or "")
+    b.links[console] = (up, e.at)
+    if b.console is None or console == b.console:
+        b.link_up, b.link_since = up, e.at
+
+
+def _transferred(b: Board, e: Event) -> None:
+    inc = b._incident(e)
+    if inc:
+        d = e.data
+        inc.transfers.append((e.at, str(d.get("owner") or ""), str(d.get("to") or ""),
+                              safe_text(d.get("reason", ""))))
+        inc.owner, inc.owner_seat = d.get("to"), d.get("seat")
+        b._alert(e, "transferred", owner=d.get("owner"), to=d.get("to"),
+                 reason=safe_text(d.get("reason", "")))
+
+
+def _seat_joined(b: Board, e: Event) -> None:
+    d = e.data
+    seat = str(d.get("seat") or "")
+    known = b.seats.get(seat)
+    if known is None or known.left_at is not None:
+        known = b.seats[seat] = SeatView(seat, e.at)
+    known.operator, known.role = d.get("operator") or known.operator, d.get("role") or known.role
+    known.host, known.console = d.get("host"), d.get("console")
+
+
+def _seat_left(b: Board, e: Event) -> None:
+    seat = b.seats.get(str(e.data.get("seat") or ""))
+    if seat:
+        seat.left_at = e.at
+        if seat.console:
+            b.links.pop(seat.console, None)  # a seat that left is no outage
 
 
 def _breach(b: Board, e: Event) -> None:
@@ -401,4 +503,7 @@ _HANDLERS = {
     EventType.INVESTIGATION_RECORDED: _investigated,
     EventType.CALLBACK_RECORDED: _callback,
     EventType.COMMAND_REFUSED: _refused,
+    EventType.INCIDENT_TRANSFERRED: _transferred,
+    EventType.SEAT_JOINED: _seat_joined,
+    EventType.SEAT_LEFT: _seat_left,
 }

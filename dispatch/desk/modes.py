@@ -24,8 +24,8 @@ from geopy.distance import great_circle
 from dispatch.desk import advisories
 from dispatch.desk.board import IncidentView
 from dispatch.desk.roles import SYSTEM
-from dispatch.errors import DeskError
-from dispatch.model import Event, EventType, Service
+from dispatch.errors import DeskError, Taken
+from dispatch.model import Event, EventType, Service, derived_id
 
 if TYPE_CHECKING:
     from dispatch.desk.desk import Desk
@@ -38,7 +38,8 @@ def check(desk: Desk) -> list[Event]:
     if (board.link_up is False and board.mode != "outage" and board.link_since is not None
             and now - board.link_since >= timedelta(seconds=desk.modes.outage_after_s)):
         _enter_outage(desk)
-    elif board.link_up and board.mode == "outage":
+    elif board.mode == "outage" and board.link_up and all(up for up, _ in board.links.values()):
+        # The floor's outage ends when every seat's link is back, not just this one's.
         _leave(desk, "outage", "link back")
     elif board.mode == "peak" and _recent_calls(desk) * 2 < desk.modes.peak_calls:
         _leave(desk, "peak", "calls back to normal")
@@ -65,16 +66,31 @@ def _recent_calls(desk: Desk) -> int:
     return len(times) - bisect.bisect_left(times, since)
 
 
-def _open_auto(desk: Desk, auto: str, playbook: str, reason: str, **answers: object) -> str:
-    opened = desk.log.open_incident(SYSTEM.id, {"auto": auto, "kind": playbook})
-    desk._fold(opened)
-    assert opened.incident
-    desk.apply_playbook(SYSTEM, opened.incident, playbook)
+def _open_auto(desk: Desk, auto: str, playbook: str, reason: str,
+               **answers: object) -> str | None:
+    """Open the mode's incident, or ``None`` when another seat opened it first.
+
+    Every seat watches the same floor, so several may see the outage or the
+    surge at once: the episode (the mode change it follows) names the opening,
+    and only the first seat's is recorded.
+    """
+    try:
+        iid = desk.open_incident(SYSTEM, key=("auto", auto, desk.board.mode_seq),
+                                 auto=auto, kind=playbook)
+    except Taken:
+        return None
+    desk.apply_playbook(SYSTEM, iid, playbook)
     for question, value in answers.items():
-        desk.record_answer(SYSTEM, opened.incident, question, value)
-    guide = desk.guidance(opened.incident, complete=True)
-    desk.set_priority(SYSTEM, opened.incident, guide.priority, guide.priority_reason)
-    return opened.incident
+        desk.record_answer(SYSTEM, iid, question, value)
+    guide = desk.guidance(iid, complete=True)
+    desk.set_priority(SYSTEM, iid, guide.priority, guide.priority_reason)
+    return iid
+
+
+def _mode_event(desk: Desk, incident: str | None, mode: str, **data: object) -> Event:
+    event = desk.event(EventType.MODE_CHANGED, SYSTEM, incident, mode=mode, **data)
+    event.id = derived_id(EventType.MODE_CHANGED, mode, desk.board.mode_seq)
+    return event
 
 
 def _enter_outage(desk: Desk) -> None:
@@ -82,8 +98,9 @@ def _enter_outage(desk: Desk) -> None:
                for o in desk.board.waiting_orders()]
     iid = _open_auto(desk, "outage", "outage", "link down", system="console_link",
                      scope="broker link")
-    desk.record(desk.event(EventType.MODE_CHANGED, SYSTEM, iid, mode="outage",
-                           reason="broker link down", waiting=waiting))
+    if iid is None or not desk.record(_mode_event(desk, iid, "outage", reason="broker link down",
+                                                  waiting=waiting)):
+        return  # another seat switched the floor
     advisories.publish(desk, "outage", iid)
     # Goes out the moment the link is back: the ops desk learns of it at once.
     desk.dispatch(SYSTEM, iid, [Service.OPS], kind="outage", reason="console link down")
@@ -92,10 +109,14 @@ def _enter_outage(desk: Desk) -> None:
 def _enter_peak(desk: Desk) -> None:
     calls = _recent_calls(desk)
     iid = _open_auto(desk, "peak", "peak_load", "calls", event="call surge")
-    desk.record(desk.event(EventType.MODE_CHANGED, SYSTEM, iid, mode="peak", calls=calls,
-                           window_s=desk.modes.peak_window_s))
+    free = len(desk.board.free_seats(desk.clock.now()))
+    if iid is None or not desk.record(_mode_event(desk, iid, "peak", calls=calls,
+                                                  window_s=desk.modes.peak_window_s,
+                                                  free_seats=free)):
+        return
     desk.dispatch(SYSTEM, iid, [Service.OPS], kind="extra_seats",
-                  reason=f"{calls} calls in {desk.modes.peak_window_s} s: open extra seats")
+                  reason=f"{calls} calls in {desk.modes.peak_window_s} s: open extra seats "
+                         f"({free} free now)")
     for inc in list(desk.board.open_incidents()):
         _group(desk, inc)
     advisories.publish(desk, "peak", iid)
@@ -103,7 +124,8 @@ def _enter_peak(desk: Desk) -> None:
 
 def _leave(desk: Desk, mode: str, reason: str) -> None:
     iid = desk.board.mode_incident.get(mode)
-    desk.record(desk.event(EventType.MODE_CHANGED, SYSTEM, iid, mode="normal", reason=reason))
+    if not desk.record(_mode_event(desk, iid, "normal", reason=reason)):
+        return  # another seat switched back first
     inc = desk.board.incidents.get(iid or "")
     if inc is not None and inc.open:
         desk.resolve(SYSTEM, inc.id)

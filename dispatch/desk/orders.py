@@ -38,7 +38,7 @@ def build_order(desk: Desk, by: Operator, inc: IncidentView, service: str,
     return OrderMessage.model_validate({
         "schema": "dispatch.order/1", "id": new_id(), "at": desk.clock.now(),
         "center": desk.log.center, "drill": desk.log.drill, "incident": inc.id,
-        "to": desk._address(inc, service), "kind": kind, "priority": priority or 3,
+        "to": desk.address(inc, service), "kind": kind, "priority": priority or 3,
         "location": dict(inc.location), "summary": summary,
         "answers": {k: v for k, v in inc.answers.items() if v is not None},
         "advice_given": inc.advice, "caller": caller, "operator": by.id})

@@ -19,8 +19,11 @@ class Role(StrEnum):
 CALL_WORK = frozenset({
     "receive_call", "answer", "open_incident", "set_location", "apply_playbook",
     "record_answer", "give_advice", "set_priority", "dispatch", "note", "merge", "resolve",
-    "close", "record_investigation", "record_callback",
+    "close", "record_investigation", "record_callback", "transfer",
 })
+
+#: Taking over another operator's incident or call (the supervisor's floor).
+TAKE_OVER = "take_over"
 
 #: Creating, disabling and changing accounts (``dispatch operators``).
 MANAGE_ACCOUNTS = "manage_accounts"
@@ -31,7 +34,8 @@ PERMISSIONS: dict[Role, frozenset[str]] = {
     Role.OPERATOR: CALL_WORK,
     # Reopening a closed incident, cancelling a sent order and seeing caller data
     # unmasked are a supervisor's call; supervisors also manage accounts.
-    Role.SUPERVISOR: CALL_WORK | {"reopen", "cancel_order", EXPORT_PII, MANAGE_ACCOUNTS},
+    Role.SUPERVISOR: CALL_WORK | {"reopen", "cancel_order", TAKE_OVER, EXPORT_PII,
+                                  MANAGE_ACCOUNTS},
     # Trainers work calls in drills and may reopen to replay a step; they neither
     # cancel orders nor see caller data unmasked.
     Role.TRAINER: CALL_WORK | {"reopen"},

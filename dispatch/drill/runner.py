@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +21,6 @@ from typing import Any
 
 from dispatch.bus.broker import BrokerProcess
 from dispatch.bus.codec import encode
-from dispatch.bus.console import ConsoleBus
 from dispatch.bus.link import Link, LinkDown, LinkSettings
 from dispatch.bus.payloads import CallMessage
 from dispatch.bus.topics import Topics
@@ -27,8 +28,11 @@ from dispatch.clock import ScaledClock
 from dispatch.config import Config
 from dispatch.desk import Desk, Operator
 from dispatch.desk.autopilot import Autopilot
+from dispatch.desk.factory import build_desk
 from dispatch.drill.scenario import Scenario
 from dispatch.drill.score import score_drill
+from dispatch.drill.seat import spec
+from dispatch.errors import DispatchError
 from dispatch.geo import load_map
 from dispatch.model import Address, EventType, new_id
 from dispatch.playbook import load_playbooks, load_service_language
@@ -37,6 +41,41 @@ from dispatch.timeline import Timeline
 from dispatch.unit.simulate import Behaviour, Simulator
 
 log = logging.getLogger(__name__)
+
+
+class SeatProcess:
+    """One autopilot seat in a process of its own (see :mod:`dispatch.drill.seat`)."""
+
+    def __init__(self, spec_json: str) -> None:
+        self.spec = spec_json
+        self.proc: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        """Start it and return once its desk is up."""
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "dispatch.drill.seat", self.spec,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+        assert self.proc.stdout is not None
+        line = await asyncio.wait_for(self.proc.stdout.readline(), 60)
+        if line.strip() != b"ready":
+            self.kill()
+            raise DispatchError(f"a drill seat did not start: {line!r}")
+
+    async def stop(self) -> list[str]:
+        """Let it finish what it is doing; return its autopilot's errors."""
+        assert self.proc is not None and self.proc.stdin and self.proc.stdout
+        self.proc.stdin.close()
+        out = await asyncio.wait_for(self.proc.stdout.read(), 60)
+        await self.proc.wait()
+        try:
+            return list(json.loads(out.decode().strip().splitlines()[-1]))
+        except (ValueError, IndexError):
+            return [f"seat ended without a report (exit {self.proc.returncode})"]
+
+    def kill(self) -> None:
+        """SIGKILL (the run failed)."""
+        if self.proc is not None and self.proc.returncode is None:
+            self.proc.kill()
 
 #: Who types a call in while the broker is down (the phone line, not the gateway).
 PHONE = Operator("phone")
@@ -74,11 +113,13 @@ class DrillRunner:
         autopilot: Let the autopilot operate (unless ``pilot`` is given).
         pilot: Makes the operator for the desk (tests' deliberately wrong operators).
         grace_s: Drill seconds allowed after the script for recipients to clear.
+        seats: Autopilot seats, each a process of its own on the drill log
+            (more than one: the runner's own desk only follows and scores).
     """
 
     def __init__(self, scenario: Scenario, config: Config, db: Path, *, speed: float = 1.0,
                  autopilot: bool = True, pilot: Callable[[Desk], Autopilot] | None = None,
-                 grace_s: float = 900, pii: bool = False) -> None:
+                 grace_s: float = 900, pii: bool = False, seats: int = 1) -> None:
         self.scenario = scenario
         self.config = config
         self.db = Path(db)
@@ -86,6 +127,7 @@ class DrillRunner:
         self.pilot_factory = pilot or (Autopilot if autopilot else None)
         self.grace_s = grace_s
         self.pii = pii
+        self.seats = max(1, seats)
         self.clock = ScaledClock(speed)
         self.port = free_port()
         self.broker = BrokerProcess("127.0.0.1", self.port)
@@ -104,12 +146,11 @@ class DrillRunner:
         timeline = Timeline(self.db, center=cfg.center.id, drill=True, tz=cfg.center.tz,
                             clock=self.clock)
         roadmap = load_map(cfg.data.maps, cfg.data.off_network_m)
-        bus = ConsoleBus(timeline, self._settings("drill-console"), clock=self.clock,
-                         ack_s=cfg.sla.ack_s, tick_s=None,
-                         phone_of=lambda a: roadmap.station(a).phone)
-        desk = Desk(timeline, bus, load_playbooks(cfg.data.playbooks), roadmap, sla=cfg.sla,
-                    modes_config=cfg.modes, service=load_service_language(cfg.data.playbooks),
-                    lang=cfg.ui.lang, tick_s=max(0.02, min(1.0, 5 / self.speed)))
+        tick_s = max(0.02, min(1.0, 5 / self.speed))
+        desk = build_desk(timeline, self._settings("drill-console"),
+                          load_playbooks(cfg.data.playbooks), roadmap,
+                          service=load_service_language(cfg.data.playbooks), sla=cfg.sla,
+                          modes=cfg.modes, lang=cfg.ui.lang, tick_s=tick_s, bus_tick_s=None)
         self.desk = desk
         behaviours = {u.address: Behaviour(
             received=u.receive_after_s, accepted=u.accept_after_s or u.receive_after_s + 3,
@@ -123,13 +164,21 @@ class DrillRunner:
                         center=cfg.center.id, drill=True, speed=self.speed,
                         behaviours=behaviours, clock=self.clock)
         injector = Link(self._settings("drill-injector"), clock=self.clock)
-        pilot = self.pilot_factory(desk) if self.pilot_factory else None
+        floor = self.seats > 1 and self.pilot_factory is Autopilot
+        pilot = self.pilot_factory(desk) if self.pilot_factory and not floor else None
         tasks: list[asyncio.Task[Any]] = []
+        seats: list[SeatProcess] = []
+        errors: list[str] = []
         try:
             await sim.start()
             await sim.wait_up()
             await desk.start()
             await desk.bus.link.wait_up()
+            if floor:
+                seats = [SeatProcess(spec(cfg, self.db, self.port, f"seat{n}", self.clock,
+                                          tick_s)) for n in range(1, self.seats + 1)]
+                for seat in seats:
+                    await seat.start()
             injector.start()
             await injector.wait_up()
             if pilot:
@@ -141,10 +190,15 @@ class DrillRunner:
             await self._until_done(desk, start)
             if pilot:
                 await pilot.idle()
+                errors = pilot.errors
+            for seat in seats:
+                errors += await seat.stop()
+            seats = []
+            desk.follow()
             report = score_drill(self.scenario, desk.board, self.call_ids, start,
                                  cfg.sla.answer_s, pii=self.pii)
-            report.update(speed=self.speed, db=str(self.db),
-                          autopilot_errors=pilot.errors if pilot else [])
+            report.update(speed=self.speed, db=str(self.db), autopilot_errors=errors,
+                          seats=self.seats if floor else 1)
             desk.record(desk.event(EventType.DRILL_SCORED, "system", drill=self.scenario.drill.id,
                                    title=report["title"], score=report["score"],
                                    calls=len(self.call_ids)))
@@ -152,6 +206,8 @@ class DrillRunner:
         finally:
             for task in tasks:
                 await stop_task(task)
+            for seat in seats:
+                seat.kill()
             if pilot:
                 await pilot.stop()
             await injector.stop()

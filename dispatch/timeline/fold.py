@@ -194,6 +194,7 @@ class Projection:
             payload=payload if isinstance(payload, str) else canonical_json(payload),
             sent_seq=event.seq or 0,
             sent_at=at,
+            sender=data.get("console"),
         )
         self.dirty_orders.add(order_id)
 
@@ -234,6 +235,7 @@ def _resent(proj: Projection, event: Event, at: str | None) -> None:
     if entry is not None:
         entry.state, entry.delivered_at, entry.sent_at = "pending", None, at
         entry.attempts += 1
+        entry.sender = event.data.get("console") or entry.sender
         proj.dirty_orders.add(entry.order)
 
 

@@ -33,6 +33,7 @@ from dispatch.timeline.storage import (
 from dispatch.timeline.writes import (
     INCIDENT_COLS,
     OUTBOX_COLS,
+    Guard,
     Transaction,
     load_day,
     load_incident,
@@ -120,29 +121,45 @@ class Timeline:
                 logger.warning(warning)
         try:
             self.db = connect(str(self.path), read_only=read_only)
-            self._claim(center, drill)
+            self.conn = self.db.conn
+            self._setup(center, drill)
         except sqlite3.DatabaseError as exc:
             if not read_only and not folder_writable(self.path):
                 raise unwritable_folder(self.path) from None
             raise TimelineError(f"{self.path}: not a dispatch log ({exc})") from None
-        self.conn = conn = self.db.conn
+
+    #: Whether inserts report their ``seq`` with ``RETURNING`` (PostgreSQL has no
+    #: ``lastrowid``; SQLite's is cheaper on the hot path).
+    returning = False
+
+    def _setup(self, center: str | None, drill: bool | None) -> None:
+        """What every engine does once connected: claim the log, build the loaders."""
+        self._claim(center, drill)
+        conn = self.conn
+        self._version = self._data_version()
         #: The projection's row loaders on this connection, built once, not per
         #: transaction: every append starts a projection.
         self.loaders = (partial(load_incident, conn), partial(load_order, conn),
                         partial(load_day, conn))
 
     def _claim(self, center: str | None, drill: bool | None) -> None:
-        meta = dict(self.db.execute("SELECT key, value FROM meta").fetchall())
+        meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         if not meta:
             if center is None or drill is None or self.read_only:
                 raise TimelineError(f"{self.path}: empty log (no centre recorded)")
-            with self.db.atomic():
-                self.db["meta"].insert_all(
-                    [{"key": "center", "value": center},
-                     {"key": "kind", "value": "drill" if drill else "live"},
-                     {"key": "created_at", "value": rfc3339(self.clock.now())}]
-                )
-            meta = {"center": center, "kind": "drill" if drill else "live"}
+            conn = self._begin()
+            try:
+                # Two seats opening a fresh log at once: the first one's claim stands.
+                for key, value in (("center", center), ("kind", "drill" if drill else "live"),
+                                   ("created_at", rfc3339(self.clock.now()))):
+                    conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) "
+                                 "ON CONFLICT(key) DO NOTHING", [key, value])
+                self._commit(conn)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            meta = dict(self.conn.execute("SELECT key, value FROM meta").fetchall())
         if center is not None and meta["center"] != center:
             raise TimelineError(
                 f"{self.path}: this log belongs to centre {meta['center']!r}, not {center!r}"
@@ -169,8 +186,13 @@ class Timeline:
         return Event(type=str(type), actor=actor, at=at or self.clock.now(),
                      incident=incident, data=dict(data or {}))
 
-    def append(self, *events: Event) -> list[Event]:
+    def append(self, *events: Event, guard: Guard | None = None) -> list[Event]:
         """Append events in one durable transaction and fold them into the projections.
+
+        Args:
+            events: What to append.
+            guard: Append only if nobody else changed these incidents since
+                the seat last looked (DESIGN, "No lost update").
 
         Returns:
             The events that were new, their ``seq`` assigned; an event whose id
@@ -178,15 +200,19 @@ class Timeline:
 
         Raises:
             LogUnwritable: No space or no permission: nothing was recorded.
+            LogConflict: The guard found another operator's change: nothing
+                was recorded.
         """
         # The body of ``transaction()`` without the generator machinery: this is
         # the hot path of every single append.
         conn = self._begin()
         tx = Transaction(self)
         try:
+            if guard is not None:
+                tx.check(guard)
             tx.append(*events)
             tx.flush()
-            conn.execute("COMMIT")
+            self._commit(conn)
         except BaseException as exc:
             self._failed(conn, tx, exc)
             raise self._translate(exc) from None
@@ -218,25 +244,33 @@ class Timeline:
         try:
             yield tx
             tx.flush()
-            conn.execute("COMMIT")
+            self._commit(conn)
         except BaseException as exc:
             self._failed(conn, tx, exc)
             raise self._translate(exc) from None
         if self.fault is not None:
             self._healed()
 
+    #: What opens a write transaction: ``BEGIN IMMEDIATE`` takes SQLite's write
+    #: lock at once (PostgreSQL's engine takes an advisory lock instead).
+    BEGIN: tuple[tuple[str, tuple[Any, ...]], ...] = (("BEGIN IMMEDIATE", ()),)
+
     def _begin(self) -> sqlite3.Connection:
-        """``BEGIN IMMEDIATE`` on the log's connection (refused when one is open)."""
+        """Open a write transaction holding the log's write lock (refused when one is open)."""
         conn = self.conn
         if conn.in_transaction:
             raise TimelineError("nested log transactions are not supported")
         if self.read_only:
             raise TimelineError(f"{self.path}: opened for reading only")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
+            for sql, params in self.BEGIN:
+                conn.execute(sql, params)
+        except (sqlite3.Error, LogUnwritable) as exc:
             raise self._translate(exc) from None
         return conn
+
+    def _commit(self, conn: Any) -> None:
+        conn.execute("COMMIT")
 
     # -- health -------------------------------------------------------------
 
@@ -245,13 +279,13 @@ class Timeline:
         they work again."""
         self._health.append(listener)
 
-    def _failed(self, conn: sqlite3.Connection, tx: Transaction, exc: BaseException) -> None:
+    def _failed(self, conn: Any, tx: Transaction, exc: BaseException) -> None:
         for event in tx.appended:
             event.seq = None  # rolled back: not in the log
         if conn.in_transaction:
             try:
                 conn.execute("ROLLBACK")
-            except sqlite3.Error:
+            except Exception:  # the connection itself is gone: nothing to roll back
                 logger.debug("rollback failed after %s", exc)
 
     def _translate(self, exc: BaseException) -> BaseException:
@@ -259,11 +293,14 @@ class Timeline:
             return exc
         error = write_error(exc, self.path)
         if isinstance(error, LogUnwritable):
-            changed = self.fault is None or type(self.fault) is not type(error)
-            self.fault = error
-            if changed:
-                self._tell(error)
+            self._set_fault(error)
         return error
+
+    def _set_fault(self, error: LogUnwritable) -> None:
+        changed = self.fault is None or type(self.fault) is not type(error)
+        self.fault = error
+        if changed:
+            self._tell(error)
 
     def _healed(self) -> None:
         self.fault = None
@@ -277,8 +314,9 @@ class Timeline:
                 logger.exception("log health listener failed")
 
     def open_incident(
-        self, actor: str, data: dict[str, Any] | None = None, *, follow: Sequence[Event] = ()
-    ) -> Event:
+        self, actor: str, data: dict[str, Any] | None = None, *, follow: Sequence[Event] = (),
+        event_id: str | None = None,
+    ) -> Event | None:
         """Allocate the next incident id and append its ``incident_opened`` event.
 
         Args:
@@ -286,16 +324,39 @@ class Timeline:
             data: The event's data (``kind``, ``priority``, ``call``, ``location``…).
             follow: Events to append in the same transaction; their ``incident``
                 is set to the new id.
+            event_id: The opening's id when it is derived from its cause (the
+                call it is for, the mode episode): a second seat opening the
+                same thing records nothing.
 
         Returns:
-            The ``incident_opened`` event; its ``incident`` is the new id.
+            The ``incident_opened`` event, its ``incident`` the new id; ``None``
+            when the log already holds an opening with ``event_id``.
         """
         with self.transaction() as tx:
             opened = self.event(EventType.INCIDENT_OPENED, actor, tx.new_incident_id(), data)
+            if event_id is not None:
+                opened.id = event_id
+            tx.append(opened)
+            if opened.seq is None:
+                return None  # opened already, by another seat: the number stays free
             for ev in follow:
                 ev.incident = opened.incident
-            tx.append(opened, *follow)
+            tx.append(*follow)
         return opened
+
+    def changed(self) -> bool:
+        """Whether another connection committed since the last call (cheap: no read).
+
+        Seats poll this to follow each other's writes on one file.
+        """
+        version = self._data_version()
+        if version == self._version:
+            return False
+        self._version = version
+        return True
+
+    def _data_version(self) -> int:
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
 
     def rebuild(self) -> int:
         """Recompute every projection from ``events`` alone.

@@ -109,6 +109,12 @@ def m002_operators(db: Database) -> None:
     )
 
 
+@migrations()
+def m003_floor(db: Database) -> None:
+    """Many seats on one log: which seat sent each order (so another can take it over)."""
+    db.execute("ALTER TABLE outbox ADD COLUMN sender TEXT")
+
+
 #: Projection tables, emptied and refilled by a rebuild.
 PROJECTIONS = ("incidents", "outbox", "incident_days")
 

@@ -9,13 +9,14 @@ the changed projection rows are upserted before the commit.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import astuple, fields
+from dataclasses import astuple, dataclass, fields
 from typing import TYPE_CHECKING
 
 from dispatch.clock import rfc3339
-from dispatch.errors import TimelineError
-from dispatch.model import Event, Incident, OutboxEntry
+from dispatch.errors import LogConflict, TimelineError
+from dispatch.model import Event, EventType, Incident, OutboxEntry
 from dispatch.timeline.fold import Projection, canonical_json
+from dispatch.timeline.rows import row_to_event
 
 if TYPE_CHECKING:
     from dispatch.timeline.log import Timeline
@@ -25,6 +26,9 @@ OUTBOX_COLS = [f.name for f in fields(OutboxEntry)]
 # A fact recorded twice (same derived id) leaves one row, silently: DESIGN, "Exactly once".
 _INSERT_EVENT = "INSERT INTO events (id, at, incident, type, actor, data) " \
     "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING"
+
+
+_INSERT_RETURNING = _INSERT_EVENT + " RETURNING seq"
 
 
 def _upsert_sql(table: str, cols: list[str], key: str) -> str:
@@ -40,6 +44,31 @@ _UPSERT_INCIDENT = _upsert_sql("incidents", INCIDENT_COLS, "id")
 _UPSERT_ORDER = _upsert_sql("outbox", OUTBOX_COLS, "order")
 _UPSERT_DAY = "INSERT INTO incident_days (day, last) VALUES (?, ?) " \
     "ON CONFLICT(day) DO UPDATE SET last=excluded.last"
+
+
+#: What another operator may have changed that makes a seat's command stale
+#: (DESIGN, "No lost update").  Notes, advice read and the recipients' reports
+#: add to an incident without contradicting a decision, so they never conflict.
+CHANGES = tuple(str(t) for t in (
+    EventType.LOCATION_SET, EventType.PLAYBOOK_APPLIED, EventType.ANSWER_RECORDED,
+    EventType.PRIORITY_SET, EventType.ORDER_SENT, EventType.ORDER_CANCELLED,
+    EventType.INCIDENTS_MERGED, EventType.INCIDENT_RESOLVED, EventType.INCIDENT_CLOSED,
+    EventType.INCIDENT_REOPENED, EventType.INCIDENT_TRANSFERRED))
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The condition of a command's write: nobody else changed these incidents since ``seen``.
+
+    Attributes:
+        incidents: The incidents the command is about.
+        seen: The last ``seq`` the seat had folded when it checked the command.
+        actor: Who gives the command (their own earlier changes never conflict).
+    """
+
+    incidents: tuple[str, ...]
+    seen: int
+    actor: str
 
 
 class Transaction:
@@ -60,22 +89,50 @@ class Transaction:
         day = self._log.clock.now().astimezone(self._log.tz).strftime("%Y%m%d")
         return f"{day}-{self._proj.last_number(day) + 1:04d}"
 
+    def check(self, guard: Guard) -> None:
+        """Refuse the transaction when another operator changed the guarded incidents.
+
+        Runs inside the write lock, so nothing can land between the check and
+        the commit.
+
+        Raises:
+            LogConflict: The changes the seat had not seen, oldest first.
+        """
+        marks = ", ".join("?" * len(guard.incidents))
+        rows = self._log.conn.execute(
+            f"SELECT seq, id, at, incident, type, actor, data FROM events "
+            f"WHERE incident IN ({marks}) AND seq > ? AND actor != ? "
+            f"AND type IN ({', '.join('?' * len(CHANGES))}) ORDER BY seq",
+            [*guard.incidents, guard.seen, guard.actor, *CHANGES]).fetchall()
+        if rows:
+            changes = [row_to_event(row) for row in rows]
+            raise LogConflict(f"incident {changes[0].incident} changed since seq {guard.seen}",
+                              changes)
+
     def append(self, *events: Event) -> None:
         """Write events now (inside the open transaction) and fold them."""
         execute, apply, keep = self._log.conn.execute, self._proj.apply, self.appended.append
+        returning = self._log.returning
+        sql = _INSERT_RETURNING if returning else _INSERT_EVENT
         for event in events:
             at = rfc3339(event.at)  # formatted once: the row and the fold both use it
             try:
                 cur = execute(
-                    _INSERT_EVENT,
+                    sql,
                     (event.id, at, event.incident, str(event.type),
                      event.actor, canonical_json(event.data)),
                 )
             except sqlite3.IntegrityError as exc:
                 raise TimelineError(f"event {event.id} refused: {exc}") from None
-            if not cur.rowcount:
+            if returning:
+                row = cur.fetchone()
+                if row is None:
+                    continue  # this fact is already in the log
+                event.seq = row[0]
+            elif not cur.rowcount:
                 continue  # this fact is already in the log
-            event.seq = cur.lastrowid
+            else:
+                event.seq = cur.lastrowid
             keep(event)
             apply(event, at)
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from dispatch.bus.broker import EmbeddedBroker, check_port_free
 from dispatch.bus.codec import load_key
-from dispatch.bus.console import ConsoleBus
 from dispatch.bus.link import Link, LinkSettings
 from dispatch.clock import Clock, SystemClock
 from dispatch.config import Config, database_path, user_data_dir
-from dispatch.desk import Desk, Operator, Role
+from dispatch.desk import Operator, Role
+from dispatch.desk.factory import build_desk
 from dispatch.geo import RoadMap, load_map
 from dispatch.operators import Accounts
 from dispatch.playbook import load_playbooks, load_service_language
@@ -88,12 +88,11 @@ class Session:
         console_id = console_id or console_client_id(config.center.id, self.seat)
         self.console_id = console_id
         roadmap = self.roadmap
-        bus = ConsoleBus(self.log, LinkSettings.from_config(config, console_id),
-                         console_id=console_id, clock=self.clock, key=key,
-                         ack_s=config.sla.ack_s, phone_of=lambda a: roadmap.station(a).phone)
-        self.desk = Desk(self.log, bus, load_playbooks(config.data.playbooks), roadmap,
-                         sla=config.sla, modes_config=config.modes,
-                         service=load_service_language(config.data.playbooks), lang=lang)
+        self.desk = build_desk(self.log, LinkSettings.from_config(config, console_id),
+                               load_playbooks(config.data.playbooks), roadmap,
+                               service=load_service_language(config.data.playbooks),
+                               sla=config.sla, modes=config.modes, key=key, seat=self.seat,
+                               lang=lang)
         self.broker = EmbeddedBroker(mqtt.embedded_host, mqtt.embedded_port) \
             if mqtt.embedded else None
         self.simulator: Simulator | None = None
