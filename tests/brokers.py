@@ -17,6 +17,9 @@ allow_anonymous true
 set_tcp_nodelay true
 persistence true
 persistence_location {folder}/
+# As deploy/mosquitto/dispatch.conf: a seat that falls behind a burst keeps its
+# queue (mosquitto's default of 1000 would drop QoS 1 messages beyond it).
+max_queued_messages 100000
 autosave_interval 1
 """
 

@@ -12,11 +12,9 @@ import pytest
 from dispatch.clock import ManualClock
 from dispatch.desk import Changed, Desk, Operator, Refused, Role, Taken
 from dispatch.errors import DeskError
-from dispatch.model import new_id
 from dispatch.timeline import Timeline
 
-from .desklib import make_seat
-from .intakelib import call_payload
+from .desklib import make_seat, ring, worked
 
 ALICE, BOB, CAROL = Operator("alice"), Operator("bob"), Operator("carol")
 SUPER = Operator("sam", Role.SUPERVISOR)
@@ -33,22 +31,6 @@ def floor(shared_log: Callable[[], Timeline]) -> Callable[..., Desk]:
         return desk
 
     return seat
-
-
-def ring(desk: Desk, n: int = 1) -> str:
-    """A call from the gateway, taken by ``desk``'s bus; return its id."""
-    call_id = new_id()
-    desk.bus.receive(desk.bus.topics.calls_in, call_payload(call_id, n))
-    return call_id
-
-
-def worked(desk: Desk, by: Operator, call_id: str) -> str:
-    """Answer, open, place and classify a call; return the incident."""
-    desk.answer(by, call_id)
-    iid = desk.open_incident(by, call_id)
-    desk.set_location(by, iid, "G4 K1024+300")
-    desk.apply_playbook(by, iid, "accident")
-    return iid
 
 
 def test_every_seat_sees_every_ringing_call_and_answering_claims_it(

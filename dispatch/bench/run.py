@@ -10,12 +10,14 @@ from pathlib import Path
 
 from dispatch.bench.appends import appends
 from dispatch.bench.board import board
+from dispatch.bench.floor import floor
 from dispatch.bench.intake import intake
 from dispatch.bench.locate import locate
 from dispatch.bench.mosquitto import Broker
 from dispatch.bench.replay import replay
 from dispatch.bench.report import Report
 from dispatch.bench.roundtrip import round_trip
+from dispatch.bench.seats import seats
 from dispatch.bench.setup import shipped
 
 
@@ -33,16 +35,22 @@ class Sizes:
     replay_events: int = 100_000
     board_incidents: int = 10_000
     board_updates: int = 1000
+    floor_samples: int = 200
+    floor_calls: int = 400
+    #: The history a seat starts on (the issue's busy centre's year).
+    start_events: int = 10_000_000
 
 
 FULL = Sizes()
 #: Finishes within 60 s on the reference machine: the burst and board stay full size.
 QUICK = Sizes(round_trips=100, single_appends=1000, batched_appends=20_000, locate_one=2000,
-              locate_batch=20_000, replay_events=100_000)
+              locate_batch=20_000, replay_events=100_000, floor_samples=100,
+              floor_calls=150, start_events=400_000)
 
 
 async def run_bench(sizes: Sizes = FULL, *, quick: bool = False, mosquitto: str | None = None,
-                    progress: Callable[[str], None] | None = None) -> Report:
+                    progress: Callable[[str], None] | None = None,
+                    postgres: str | None = None) -> Report:
     """Measure every figure; the broker and databases live in a temporary folder.
 
     Args:
@@ -50,6 +58,8 @@ async def run_bench(sizes: Sizes = FULL, *, quick: bool = False, mosquitto: str 
         quick: Recorded in the report.
         mosquitto: The mosquitto binary (``None``: the installed one).
         progress: Told the name of each figure as it starts.
+        postgres: A PostgreSQL database the floor figures may empty (``None``: the
+            PostgreSQL figures are not measured).
 
     Raises:
         MosquittoMissing: No mosquitto binary (checked before anything runs).
@@ -71,6 +81,11 @@ async def run_bench(sizes: Sizes = FULL, *, quick: bool = False, mosquitto: str 
                                batch=sizes.locate_batch))
             say("intake burst")
             report.add(*await intake(broker.port, folder, sizes.calls, sizes.calls_over_s))
+            say("floor")
+            report.add(*await floor(folder, broker.port, sizes.floor_samples,
+                                    sizes.start_events, postgres))
+            say("floor of seats")
+            report.add(*await seats(folder, broker.port, sizes.floor_calls))
         finally:
             broker.stop()
         gc.collect()

@@ -15,12 +15,12 @@ import sys
 from pathlib import Path
 
 from dispatch.cli.common import config_of
-from dispatch.config import database_path
+from dispatch.config import log_location
 from dispatch.desk.roles import EXPORT_PII
 from dispatch.errors import DispatchError
 from dispatch.model import EventType
 from dispatch.operators import AccountError, Accounts
-from dispatch.timeline import Timeline
+from dispatch.timeline import Timeline, open_timeline
 
 
 class PiiRefused(DispatchError):
@@ -66,17 +66,20 @@ def accounts_log(args: argparse.Namespace, log: Timeline | None) -> tuple[Timeli
     if log is not None and log.read_only and Accounts(log).list():
         # Logging in is recorded: the reading tool's log is reopened for writing.
         config = config_of(args)
-        return Timeline(log.path, center=None, drill=None, tz=config.center.tz,
-                        create=False), True
+        return open_timeline(getattr(log, "url", log.path), center=None, drill=None,
+                             tz=config.center.tz, create=False), True
     if log is not None and Accounts(log).list():
         return log, False
     config = config_of(args)
-    path = database_path(config)
-    if log is not None and Path(log.path).resolve() == path.resolve():
-        return log, False
-    if not path.is_file():
-        raise PiiRefused(f"--pii: no operator accounts (the live log {path} does not exist)")
-    return Timeline(path, center=None, drill=None, tz=config.center.tz, create=False), True
+    where = log_location(config)
+    if isinstance(where, Path):
+        if log is not None and Path(log.path).resolve() == where.resolve():
+            return log, False
+        if not where.is_file():
+            raise PiiRefused(f"--pii: no operator accounts (the live log {where} does not "
+                             "exist)")
+    return open_timeline(where, center=None, drill=None, tz=config.center.tz,
+                         create=False), True
 
 
 def authorize_pii(args: argparse.Namespace, log: Timeline | None, command: str) -> bool:

@@ -16,6 +16,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--quick", action="store_true", help="smaller sizes; within 60 s")
     parser.add_argument("--mosquitto", metavar="PATH",
                         help="the mosquitto binary (default: the installed one)")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="a PostgreSQL database the floor figures may empty "
+                             "(without it they are not measured)")
     parser.set_defaults(func=run)
 
 
@@ -28,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"… {name}", file=sys.stderr, flush=True)
 
     report = asyncio.run(run_bench(QUICK if args.quick else FULL, quick=args.quick,
-                                   mosquitto=args.mosquitto, progress=progress))
+                                   mosquitto=args.mosquitto, progress=progress,
+                                   postgres=args.postgres))
     print(report.json() if args.json else report.table())
     return 0

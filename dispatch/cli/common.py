@@ -8,8 +8,8 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-from dispatch.config import Config, database_path, load_config
-from dispatch.timeline import Timeline
+from dispatch.config import Config, load_config, log_location
+from dispatch.timeline import Timeline, open_timeline
 
 
 def config_of(args: argparse.Namespace) -> Config:
@@ -26,10 +26,18 @@ def lang_of(args: argparse.Namespace) -> str:
     return getattr(args, "lang", None) or config_of(args).ui.lang
 
 
+def log_where(text: str) -> str | Path:
+    """A ``--db`` value: a PostgreSQL URL as given, anything else a file path."""
+    if text.startswith(("postgresql://", "postgres://")):
+        return text
+    return Path(text.removeprefix("sqlite:///")).expanduser()
+
+
 def add_db_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--db PATH`` (default: the configured live database)."""
-    parser.add_argument("--db", metavar="PATH", type=Path,
-                        help="log file to read (default: storage.database of the configuration)")
+    """Add ``--db PATH|URL`` (default: the configured live log)."""
+    parser.add_argument("--db", metavar="PATH|URL", type=log_where,
+                        help="log to read: a file, sqlite:///PATH or postgresql://… "
+                             "(default: storage.url or storage.database of the configuration)")
 
 
 def open_log(args: argparse.Namespace, *, write: bool = False) -> Timeline:
@@ -41,9 +49,9 @@ def open_log(args: argparse.Namespace, *, write: bool = False) -> Timeline:
     or on a full disk; ``write`` opens it for a tool that records.
     """
     config = config_of(args)
-    path = args.db or database_path(config)
-    return Timeline(path, center=None, drill=None, tz=config.center.tz, create=False,
-                    read_only=not write)
+    where = args.db or log_location(config)
+    return open_timeline(where, center=None, drill=None, tz=config.center.tz, create=False,
+                         read_only=not write)
 
 
 @contextlib.contextmanager

@@ -79,12 +79,12 @@ def run_replay(args: argparse.Namespace, lang: str) -> int:
     from dispatch.drill.replay import Replay
     from dispatch.geo import load_map
     from dispatch.playbook import load_playbooks, load_service_language
-    from dispatch.timeline import Timeline
+    from dispatch.timeline import open_timeline
     from dispatch.tui.app import ConsoleApp
     from dispatch.tui.drive import ReplayDesk
 
     config = config_of(args)
-    with Timeline(args.db, center=None, drill=None, create=False) as log:
+    with open_timeline(args.db, center=None, drill=None, create=False) as log:
         pii = _pii(args, log)
         replay = Replay.of(log, args.incident)
     if args.incident and not replay.events:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from dispatch.cli.auth import read_password
 from dispatch.cli.common import add_db_option, config_of, open_log
-from dispatch.config import database_path
+from dispatch.config import log_location
 from dispatch.desk.roles import MANAGE_ACCOUNTS, Operator, Role
 from dispatch.model import EventType
 from dispatch.operators import AccountError, Accounts
-from dispatch.timeline import Timeline
+from dispatch.timeline import Timeline, open_timeline
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -48,12 +49,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _open(args: argparse.Namespace) -> Timeline:
     config = config_of(args)
-    path = args.db or database_path(config)
-    if path.is_file():
+    where = args.db or log_location(config)
+    if not isinstance(where, Path) or where.is_file():
         # Listing reads; every other action (and a supervisor's login) records.
         return open_log(args, write=args.action != "list" or bool(args.by))
     # The first account of a centre may come before its first call.
-    return Timeline(path, center=config.center.id, drill=False, tz=config.center.tz)
+    return open_timeline(where, center=config.center.id, drill=False, tz=config.center.tz)
 
 
 def _acting(args: argparse.Namespace, accounts: Accounts, action: str) -> str:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 
 from dispatch.cli.auth import add_pii_options, authorize_pii
-from dispatch.cli.common import lang_of
+from dispatch.cli.common import lang_of, log_where
 from dispatch.errors import DispatchError
 from dispatch.safe import safe_text
 
@@ -15,7 +14,8 @@ from dispatch.safe import safe_text
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``replay`` command."""
     parser = sub.add_parser("replay", help="replay a recorded log (after-action review)")
-    parser.add_argument("db", type=Path, metavar="DB", help="a live or drill log")
+    parser.add_argument("db", type=log_where, metavar="DB",
+                        help="a live or drill log: a file, sqlite:///PATH or postgresql://…")
     parser.add_argument("--incident", metavar="ID", help="only this incident")
     parser.add_argument("--speed", type=float, default=0.0,
                         help="replay at this many times the recorded pace (0: at once)")
@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     """Print each step, then the final state of every incident."""
     from dispatch.drill.replay import Replay, Step
-    from dispatch.timeline import Timeline
+    from dispatch.timeline import open_timeline
     from dispatch.timeline.describe import describe, offset
 
     if args.speed < 0:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         from dispatch.cli.console_cmd import run_replay
 
         return run_replay(args, lang)
-    with Timeline(args.db, center=None, drill=None, create=False) as log:
+    with open_timeline(args.db, center=None, drill=None, create=False) as log:
         pii = authorize_pii(args, log, "replay")
         replay = Replay.of(log, args.incident)
         if args.incident and not replay.events:

@@ -219,3 +219,12 @@ def database_path(config: Config, *, drill: bool = False, name: str | None = Non
         folder = config.storage.drill_dir or (user_data_dir() / "drills")
         return folder / f"{name or 'drill'}.db"
     return config.storage.database or (user_data_dir() / "dispatch.db")
+
+
+def log_location(config: Config) -> str | Path:
+    """Where the live log is: ``[storage] url`` (a PostgreSQL URL stays a string;
+    ``sqlite:///PATH`` becomes its path), else the ``database`` file."""
+    url = config.storage.url
+    if url and url.startswith("sqlite:///"):
+        return Path(url.removeprefix("sqlite:///")).expanduser()
+    return url or database_path(config)

@@ -121,6 +121,18 @@ class StorageConfig(_Section):
 
     database: Path | None = None
     drill_dir: Path | None = None
+    #: The live log as a URL: ``sqlite:///PATH`` (several seats on one host) or
+    #: ``postgresql://USER@HOST:PORT/DB`` (seats on several hosts).  Overrides
+    #: ``database``; drills keep their own files in ``drill_dir``.
+    url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(
+                ("sqlite:///", "postgresql://", "postgres://")):
+            raise ValueError("a log URL is sqlite:///PATH or postgresql://USER@HOST:PORT/DB")
+        return value
 
 
 class SlaConfig(_Section):

@@ -16,13 +16,15 @@ from typing import Any
 
 from dispatch.desk.desk import Desk
 from dispatch.desk.roles import Operator
-from dispatch.errors import DispatchError, Taken
+from dispatch.errors import DispatchError, LogUnwritable, Taken
 from dispatch.model import Event, EventType
 from dispatch.tasks import stop_task
 
 log = logging.getLogger(__name__)
 
 FINAL = {"cleared", "declined"}
+#: Seconds before the autopilot tries a step again that the log could not record.
+RETRY_S = 0.5
 
 
 class Autopilot:
@@ -41,6 +43,7 @@ class Autopilot:
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
+        self._retrying = 0
 
     def start(self) -> None:
         """Listen to the desk and work in a task of the running loop."""
@@ -62,6 +65,11 @@ class Autopilot:
         while not self._queue.empty() or not self._idle.is_set():
             await self._queue.join()
 
+    def _again(self, event: Event) -> None:
+        self._retrying -= 1
+        self._idle.clear()
+        self._queue.put_nowait(event)
+
     def _heard(self, event: Event) -> None:
         if event.type in (EventType.CALL_RECEIVED, EventType.ORDER_STATUS,
                           EventType.INCIDENT_RESOLVED):
@@ -73,12 +81,16 @@ class Autopilot:
             event = await self._queue.get()
             try:
                 self.handle(event)
+            except LogUnwritable:
+                # The log is away (a disk, a server restarting): a person would try again.
+                self._retrying += 1
+                asyncio.get_running_loop().call_later(RETRY_S, self._again, event)
             except DispatchError as exc:
                 self.errors.append(f"{event.type}: {exc}")
                 log.info("autopilot: %s", exc)
             finally:
                 self._queue.task_done()
-                if self._queue.empty():
+                if self._queue.empty() and not self._retrying:
                     self._idle.set()
             await asyncio.sleep(0)  # let the bus and the timers run between steps
 
@@ -97,16 +109,24 @@ class Autopilot:
         """On a floor each seat closes what it answers for (the system's: anyone)."""
         return owner in (self.operator.id, "system", None)
 
-    def work_call(self, call_id: str) -> str | None:
-        """Work one ringing call from answer to dispatch; return its incident."""
+    def work_call(self, call_id: str, *, claim: bool = False) -> str | None:
+        """Work one ringing call from answer to dispatch; return its incident.
+
+        Args:
+            call_id: The call.
+            claim: Raise :class:`~dispatch.errors.Taken` when another seat answered
+                it first (otherwise that call is simply left to that seat).
+        """
         desk, me = self.desk, self.operator
         call = desk.board.calls.get(call_id)
-        if call is None or call.answered_at is not None:
+        if call is None or (call.answered_at is not None and not claim):
             return None
         try:
             desk.answer(me, call_id)
             iid = desk.open_incident(me, call_id)
         except Taken:
+            if claim:
+                raise
             return None  # another seat of the floor was quicker: its call now
         where = _where(call.location)
         if where:

@@ -15,6 +15,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from dispatch.bus.console import ConsoleBus
@@ -37,6 +38,7 @@ from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
 from dispatch.tasks import stop_task
 from dispatch.timeline import Guard, Timeline
 from dispatch.timeline.describe import describe
+from dispatch.timeline.start import floor_events, last_seq
 
 log = logging.getLogger(__name__)
 
@@ -106,9 +108,15 @@ class Desk:
         self._ticker: asyncio.Task[None] | None = None
         self._follower: asyncio.Task[None] | None = None
         self._guides: dict[tuple[Any, ...], Guidance] = {}
-        for event in log_.events():  # a restart picks up every open incident from the log
+        # A seat starts from the floor as it is (open incidents, ringing calls, mode,
+        # seats), in time independent of the history; closed incidents stay in the log.
+        since = self.clock.now() - timedelta(seconds=self.modes.peak_window_s)
+        start = floor_events(log_, since)
+        for event in start:
             self.board.apply(event)
-            self.seen = event.seq or self.seen
+        #: How many events the start folded (not the log's whole history).
+        self.loaded = len(start)
+        self.seen = last_seq(log_)
         bus.listeners.append(self._heard)
 
     # -- lifecycle ----------------------------------------------------------------
@@ -325,13 +333,22 @@ class Desk:
         Raises:
             DeskError: Unknown, or (with ``open_only``) no longer open.
         """
-        inc = self.board.incidents.get(incident_id)
+        inc = self.board.incidents.get(incident_id) or self._load(incident_id)
         if inc is None:
             raise DeskError(f"no incident {incident_id}")
         if open_only and not inc.open:
             where = f" into {inc.merged_into}" if inc.merged_into else ""
             raise DeskError(f"incident {incident_id} is {inc.status}{where}")
         return inc
+
+    def _load(self, incident_id: str) -> IncidentView | None:
+        """Fold a closed incident from the log onto the board (a seat starts without them)."""
+        events = self.log.incident_events(incident_id)
+        for event in events:
+            if event.seq is not None and event.seq <= self.seen:
+                self.board.apply(event)
+        self.board.call_times.sort()  # its calls rang long ago: keep the window sorted
+        return self.board.incidents.get(incident_id)
 
     # -- calls ------------------------------------------------------------------------
 

@@ -15,27 +15,35 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from dispatch.bus.link import LinkSettings
 from dispatch.clock import ScaledClock, parse_rfc3339, rfc3339
 from dispatch.config import Config
-from dispatch.desk import Operator
+from dispatch.desk import Desk, Operator
 from dispatch.desk.autopilot import Autopilot
 from dispatch.desk.factory import build_desk
+from dispatch.errors import Taken
 from dispatch.geo import load_map
 from dispatch.playbook import load_playbooks, load_service_language
 from dispatch.tasks import quiet_library_noise
-from dispatch.timeline import Timeline
+from dispatch.timeline import open_timeline
 
 
-def spec(config: Config, db: Path, port: int, seat: str, clock: ScaledClock,
-         tick_s: float) -> str:
-    """The command-line argument that describes one seat."""
+def spec(config: Config, db: Path | str, port: int, seat: str, clock: ScaledClock,
+         tick_s: float, *, drill: bool = True, pilot: bool = True) -> str:
+    """The command-line argument that describes one seat.
+
+    ``pilot`` off: no autopilot; the seat answers the calls named on its stdin
+    instead (``answer CALL_ID AT``: at wall time ``AT``), printing ``won
+    INCIDENT`` or ``taken WHY`` (the floor's claim races, in tests).
+    """
     return json.dumps({"config": config.model_dump(mode="json"), "db": str(db), "port": port,
                        "seat": seat, "speed": clock.speed, "origin": rfc3339(clock.origin),
-                       "wall0": clock.wall0, "tick_s": tick_s})
+                       "wall0": clock.wall0, "tick_s": tick_s, "drill": drill,
+                       "pilot": pilot})
 
 
 def drill_settings(port: int, name: str) -> LinkSettings:
@@ -50,9 +58,11 @@ async def run(raw: dict[str, Any]) -> list[str]:
     config = Config.model_validate(raw["config"])
     clock = ScaledClock(raw["speed"], parse_rfc3339(raw["origin"]), raw["wall0"])
     seat = raw["seat"]
-    log = Timeline(raw["db"], center=config.center.id, drill=True, tz=config.center.tz,
-                   clock=clock)
-    desk = build_desk(log, drill_settings(raw["port"], f"drill-console-{seat}"),
+    drill = raw.get("drill", True)
+    log = open_timeline(raw["db"], center=config.center.id, drill=drill, tz=config.center.tz,
+                        clock=clock)
+    name = f"drill-console-{seat}" if drill else f"console-{config.center.id}-{seat}"
+    desk = build_desk(log, drill_settings(raw["port"], name),
                       load_playbooks(config.data.playbooks),
                       load_map(config.data.maps, config.data.off_network_m),
                       service=load_service_language(config.data.playbooks), sla=config.sla,
@@ -61,15 +71,33 @@ async def run(raw: dict[str, Any]) -> list[str]:
     try:
         await desk.start(pilot.operator)
         await desk.bus.link.wait_up()
-        pilot.start()
-        print("ready", flush=True)
-        await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-        await pilot.idle()
+        if raw.get("pilot", True):
+            pilot.start()
+            print("ready", flush=True)
+            await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
+            await pilot.idle()
+        else:
+            print("ready", flush=True)
+            await _answer_when_told(desk, pilot)
     finally:
         await pilot.stop()
         await desk.stop()
         log.close()
     return pilot.errors
+
+
+async def _answer_when_told(desk: Desk, pilot: Autopilot) -> None:
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        _, call, at = line.split()
+        while call not in desk.board.calls:
+            await asyncio.sleep(0.005)  # the call reaches every seat through its own intake
+        await asyncio.sleep(max(0.0, float(at) - time.time()))
+        try:
+            incident = pilot.work_call(call, claim=True)
+            print(f"won {incident}", flush=True)
+        except Taken as exc:
+            print(f"taken {exc}", flush=True)
 
 
 def main() -> None:

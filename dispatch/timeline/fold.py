@@ -74,6 +74,10 @@ class Projection:
         self.incidents: dict[str, Incident | None] = {}
         self.outbox: dict[str, OutboxEntry | None] = {}
         self.days: dict[str, int] = {}
+        #: Calls that rang and have no incident yet (ringing, or answered and
+        #: being opened): call id → its event's seq (``None``: it has an incident
+        #: now, to be removed).  A seat starts from these.
+        self.ringing: dict[str, int | None] = {}
         self.dirty_incidents: set[str] = set()
         self.dirty_orders: set[str] = set()
         self.dirty_days: set[str] = set()
@@ -110,6 +114,7 @@ class Projection:
         self.dirty_incidents.clear()
         self.dirty_orders.clear()
         self.dirty_days.clear()
+        self.ringing.clear()
 
     def apply(self, event: Event, at: str | None = None) -> None:
         """Fold one event (with its ``seq`` assigned) into the projections.
@@ -210,6 +215,15 @@ class Projection:
 def _opened(proj: Projection, event: Event, at: str | None) -> None:
     if event.incident:
         proj._open(event, at or "")
+    call = event.data.get("call")
+    if isinstance(call, str):
+        proj.ringing[call] = None
+
+
+def _rang(proj: Projection, event: Event, at: str | None) -> None:
+    call = event.data.get("call")
+    if isinstance(call, str) and event.seq:
+        proj.ringing[call] = event.seq
 
 
 def _known(proj: Projection, data: dict) -> OutboxEntry | None:
@@ -269,6 +283,7 @@ def _order_status(proj: Projection, event: Event, at: str | None) -> None:
 #: changing an outbox row).
 _FIRST_STEPS: dict[str, Callable[[Projection, Event, str | None], None]] = {
     EventType.INCIDENT_OPENED.value: _opened,
+    EventType.CALL_RECEIVED.value: _rang,
     EventType.ORDER_SENT.value: Projection._order_sent,
     EventType.ORDER_DELIVERED.value: _delivered,
     EventType.ORDER_RESENT.value: _resent,

@@ -79,6 +79,11 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
     """),
     ("m003_floor", "ALTER TABLE outbox ADD COLUMN sender TEXT;"),
+    ("m004_start", """
+        CREATE TABLE ringing (call TEXT PRIMARY KEY, seq BIGINT NOT NULL);
+        CREATE INDEX events_call ON events (((data::jsonb ->> 'call')));
+        CREATE INDEX incidents_merged_into ON incidents (merged_into);
+    """),
 ]
 
 

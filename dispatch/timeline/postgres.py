@@ -220,9 +220,15 @@ class PgTimeline(Timeline):
         self._health = []
         self._listener: _Listener | None = None
         self.conn = PgConnection(url)  # type: ignore[assignment]
-        if not read_only:
-            migrate(self.conn)
-        self._setup(center, drill)
+        import psycopg
+
+        try:
+            if not read_only:
+                migrate(self.conn)
+            self._setup(center, drill)
+        except psycopg.Error as exc:
+            self.conn.close()
+            raise TimelineError(f"{self.path}: not a dispatch log ({_first(exc)})") from None
 
     #: Every write takes the log's advisory lock first: commits in ``seq`` order.
     BEGIN = (("BEGIN", ()), ("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,)))

@@ -115,8 +115,29 @@ def m003_floor(db: Database) -> None:
     db.execute("ALTER TABLE outbox ADD COLUMN sender TEXT")
 
 
+@migrations()
+def m004_start(db: Database) -> None:
+    """A seat starts in time independent of the history: the calls still ringing, and
+    an index from a call to its events (rung, answered, opened)."""
+    db.executescript(
+        """
+        CREATE TABLE ringing (call TEXT PRIMARY KEY, seq INTEGER NOT NULL);
+        CREATE INDEX events_call ON events (json_extract(data, '$.call'));
+        CREATE INDEX incidents_merged_into ON incidents (merged_into);
+        INSERT INTO ringing (call, seq)
+            SELECT json_extract(data, '$.call'), min(seq) FROM events
+            WHERE type = 'call_received' AND json_extract(data, '$.call') IS NOT NULL
+            AND json_extract(data, '$.call') NOT IN (
+                SELECT json_extract(data, '$.call') FROM events
+                WHERE type = 'incident_opened'
+                AND json_extract(data, '$.call') IS NOT NULL)
+            GROUP BY json_extract(data, '$.call');
+        """
+    )
+
+
 #: Projection tables, emptied and refilled by a rebuild.
-PROJECTIONS = ("incidents", "outbox", "incident_days")
+PROJECTIONS = ("incidents", "outbox", "incident_days", "ringing")
 
 
 def connect(path: str, *, read_only: bool = False) -> Database:

@@ -42,6 +42,7 @@ def _upsert_sql(table: str, cols: list[str], key: str) -> str:
 
 _UPSERT_INCIDENT = _upsert_sql("incidents", INCIDENT_COLS, "id")
 _UPSERT_ORDER = _upsert_sql("outbox", OUTBOX_COLS, "order")
+_UPSERT_RINGING = "INSERT INTO ringing (call, seq) VALUES (?, ?) ON CONFLICT(call) DO NOTHING"
 _UPSERT_DAY = "INSERT INTO incident_days (day, last) VALUES (?, ?) " \
     "ON CONFLICT(day) DO UPDATE SET last=excluded.last"
 
@@ -140,7 +141,7 @@ class Transaction:
         """Write the projection rows changed so far."""
         proj = self._proj
         # Most appends (calls, answers, advice) touch no projection row at all.
-        if proj.dirty_incidents or proj.dirty_orders or proj.dirty_days:
+        if proj.dirty_incidents or proj.dirty_orders or proj.dirty_days or proj.ringing:
             write_projection(self._log.conn, proj)
             proj.clear_dirty()
 
@@ -155,6 +156,13 @@ def write_projection(conn: sqlite3.Connection, proj: Projection) -> None:
         conn.executemany(_UPSERT_ORDER, [astuple(o) for o in orders if o is not None])
     if proj.dirty_days:
         conn.executemany(_UPSERT_DAY, [(d, proj.days[d]) for d in sorted(proj.dirty_days)])
+    if proj.ringing:
+        rang = [(c, s) for c, s in proj.ringing.items() if s is not None]
+        gone = [(c,) for c, s in proj.ringing.items() if s is None]
+        if rang:
+            conn.executemany(_UPSERT_RINGING, rang)
+        if gone:
+            conn.executemany("DELETE FROM ringing WHERE call = ?", gone)
 
 
 def load_incident(conn: sqlite3.Connection, incident_id: str) -> Incident | None:

@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Input
 
-from dispatch.errors import DispatchError
-from dispatch.tui.prompts import Ask, CallForm
+from dispatch.errors import Changed, DispatchError, Taken
+from dispatch.tui.prompts import Ask, CallForm, Form
+from dispatch.tui.queue import CallQueue
 from dispatch.tui.texts import kind_label, t
 
 if TYPE_CHECKING:
@@ -45,6 +46,10 @@ ACTIONS: tuple[tuple[str, str, dict[str, str]], ...] = (
     ("map", "m", {"en": "Map", "zh": "地图"}),
     ("kpi", "k", {"en": "Key figures", "zh": "关键指标"}),
     ("sort", "s", {"en": "Sort the board by priority", "zh": "按优先级排序"}),
+    ("mine", "w", {"en": "Board: only my incidents / every incident",
+                   "zh": "事件列表：仅我负责的 / 全部"}),
+    ("transfer", "T", {"en": "Hand the incident to another operator", "zh": "移交事件"}),
+    ("seats", "f", {"en": "The floor: every seat (supervisors)", "zh": "席位总览（值班长）"}),
     ("help", "F1", {"en": "Help: every key", "zh": "帮助：全部按键"}),
     ("play", "space", {"en": "Replay: play or pause", "zh": "回放：播放或暂停"}),
     ("step", ".", {"en": "Replay: one step", "zh": "回放：单步"}),
@@ -62,6 +67,11 @@ class FloorActions:
     def act(self: FloorScreen, command: str, *args: Any, **kwargs: Any) -> Any:
         """Run a desk command as the operator; a refusal becomes a notification.
 
+        Another seat may have got there first (:class:`~dispatch.errors.Taken`) or
+        changed the incident meanwhile (:class:`~dispatch.errors.Changed`): the
+        desk has folded what won, so the floor is redrawn with it at once, and the
+        message (one line) says who.
+
         Returns:
             What the command returned, or ``None`` when it was refused.
         """
@@ -71,7 +81,10 @@ class FloorActions:
         try:
             result = getattr(self.desk, command)(self.operator, *args, **kwargs)
         except DispatchError as exc:
-            self.notify(t("refused", self.lang, reason=str(exc)), severity="error")
+            reason = " ".join(str(exc).split())  # one line, whatever the message held
+            self.notify(t("refused", self.lang, reason=reason), severity="error")
+            if isinstance(exc, Taken | Changed):
+                self.refresh_all()
             return None
         self.refresh_all()
         return result if result is not None else True
@@ -92,11 +105,16 @@ class FloorActions:
     # -- a call -----------------------------------------------------------------------
 
     def action_answer(self: FloorScreen) -> None:
-        """Answer the oldest ringing call, open its incident, go to its location."""
-        if not self.desk.board.ringing() and not self.read_only:
+        """Answer the oldest ringing call, open its incident, go to its location.
+
+        The call meant is the oldest the queue shows: if another seat took it
+        meanwhile, the desk refuses and the notification says who.
+        """
+        shown = self.query_one(CallQueue).first
+        if shown is None and not self.desk.board.ringing() and not self.read_only:
             self.notify(t("no_call", self.lang), severity="warning")
             return
-        call = self.act("answer")
+        call = self.act("answer", shown)
         if call is None:
             return
         incident = self.act("open_incident", call.id)
@@ -306,6 +324,56 @@ class FloorActions:
         from dispatch.tui.views.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.lang))
+
+    def action_mine(self: FloorScreen) -> None:
+        """The board: only the logged-in operator's incidents, or every incident."""
+        if self.operator is None:
+            self.notify(t("no_operator", self.lang), severity="warning")
+            return
+        only = None if self.table.only is not None else self.operator.id
+        self.table.only_owned_by(only)
+        self.refresh_all()
+        self.notify(t("board.mine", self.lang, operator=self.operator.id) if only
+                    else t("board.all", self.lang))
+
+    def action_transfer(self: FloorScreen) -> None:
+        """Hand the selected incident to another operator on the floor (who, and why).
+
+        The desk decides: the owner may hand it on, a supervisor may take it over
+        (their own id as the operator).
+        """
+        incident = self._incident()
+        if incident is None:
+            return
+        board = self.desk.board
+        inc = board.incidents.get(incident)
+        me = self.operator.id if self.operator else None
+        present = sorted(f"{s.operator}@{s.seat}" for s in getattr(board, "seats", {}).values()
+                         if s.present and s.operator and s.operator != me)
+
+        def submit(values: dict[str, str]) -> bool:
+            to, reason = values["to"], values["reason"]
+            if not to or not reason:
+                return False
+            to = to.partition("@")[0]  # "bob@b" as the placeholder lists them
+            if self.act("transfer", incident, to, reason) is None:
+                return False
+            if to != me:  # taking it over: the alert says so
+                self.notify(t("transferred", self.lang, incident=incident, to=to))
+            return True
+
+        self.app.push_screen(Form(
+            t("ask.transfer", self.lang, incident=incident,
+              owner=(inc.owner if inc else None) or "-"),
+            [("to", t("ask.transfer.to", self.lang, present=", ".join(present[:8]) or "-")),
+             ("reason", t("ask.transfer.reason", self.lang))],
+            submit, hint=t("ask.keys", self.lang)))
+
+    def action_seats(self: FloorScreen) -> None:
+        """The floor: every seat, who sits there, doing what for how long (supervisors)."""
+        from dispatch.tui.views.seats import SeatsScreen
+
+        self.app.push_screen(SeatsScreen(self.desk, self.lang, tick_s=self.tick_s))
 
     def action_sort(self: FloorScreen) -> None:
         """Sort the board by priority."""

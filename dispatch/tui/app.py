@@ -144,6 +144,7 @@ class ConsoleApp(App[int]):
         self.desk = desk or self.desk
         if self.runner is not None and self.operator is None:
             self.operator = Operator("trainee", Role.OPERATOR)
+        self._join()
         floor = FloorScreen(self.desk, self.operator, lang=self.lang, tz=self.tz,
                             centre=self.centre, read_only=self.read_only, tag=self.tag,
                             tick_s=self.tick_s, pii=self.pii)
@@ -151,6 +152,19 @@ class ConsoleApp(App[int]):
             self.switch_screen(floor)
         else:
             self.push_screen(floor)
+
+    def _join(self) -> None:
+        """Say on the floor who sits at this seat (``seat_joined`` with the operator):
+        the other seats' floor views and hand-overs need it.  A desk without a seat
+        (a drill's, a replay) records nothing; a log that takes no writes now is
+        shown on the status bar, never a reason not to open the floor."""
+        desk, operator = self.desk, self.operator
+        if self.read_only or operator is None or not getattr(desk, "seat", None):
+            return
+        try:
+            desk.join(operator)
+        except DispatchError:
+            log.warning("could not record %s at seat %s", operator.id, desk.seat, exc_info=True)
 
     @property
     def floor(self) -> FloorScreen | None:

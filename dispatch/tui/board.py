@@ -40,6 +40,15 @@ COLUMNS: tuple[tuple[str, int], ...] = (
     ("section", 4),
 )
 SERVICES = ("110", "119", "120", "section")
+#: The owner column (operator, and seat when known): the floor's board shows it after
+#: the status; a board of one desk (the benchmark's) goes without.
+OWNER_COLUMN: tuple[str, int] = ("owner", 12)
+OWNER_AT = 6
+
+
+def columns(owner: bool = False) -> tuple[tuple[str, int], ...]:
+    """The columns of a board, with or without the owner's."""
+    return (*COLUMNS[:OWNER_AT], OWNER_COLUMN, *COLUMNS[OWNER_AT:]) if owner else COLUMNS
 
 PRIORITY_STYLE = {1: "bold white on red", 2: "bold dark_orange", 3: "yellow", 4: "dim"}
 MARK_STYLE = {
@@ -73,9 +82,21 @@ def place_of(location: Mapping[str, Any]) -> str:
     return str(road or location.get("text") or "-")
 
 
+def owner_of(inc: IncidentView) -> str:
+    """Who answers for an incident: ``bob@b`` (operator at seat), ``bob``, or ``-``."""
+    if not inc.owner:
+        return "-"
+    return f"{inc.owner}@{inc.owner_seat}" if inc.owner_seat else inc.owner
+
+
 def row_cells(inc: IncidentView, now: datetime, deadline: Deadline | None, lang: str,
-              names: Mapping[str, str] | None = None) -> tuple[Cell, ...]:
-    """Every cell of an incident's row, as (text, style), in :data:`COLUMNS` order."""
+              names: Mapping[str, str] | None = None, *, owner: bool = False,
+              me: str | None = None) -> tuple[Cell, ...]:
+    """Every cell of an incident's row, as (text, style), in :func:`columns` order.
+
+    Args:
+        owner: Include the owner's cell (``me``'s own incidents stand out).
+    """
     done = not inc.open
     dim = "dim" if done else ""
     prio = inc.priority
@@ -88,7 +109,7 @@ def row_cells(inc: IncidentView, now: datetime, deadline: Deadline | None, lang:
             "bold yellow" if left < 60 else "")
         due = (f"{label('deadline', deadline.kind, lang)} {clock_left(left)}", style)
     status = label("state", inc.status, lang)
-    return (
+    cells = (
         (inc.id, "bold" if not done else dim),
         (f"P{prio}" if prio else "-", PRIORITY_STYLE.get(prio or 0, "") if not done else dim),
         (kind_label(inc.kind, lang), dim),
@@ -99,6 +120,11 @@ def row_cells(inc: IncidentView, now: datetime, deadline: Deadline | None, lang:
         due,
         *(order_mark(inc.orders.values(), s, lang) for s in SERVICES),
     )
+    if not owner:
+        return cells
+    mine = me is not None and inc.owner == me
+    who: Cell = (owner_of(inc), dim or ("bold cyan" if mine else ""))
+    return (*cells[:OWNER_AT], who, *cells[OWNER_AT:])
 
 
 @lru_cache(maxsize=4096)
@@ -117,6 +143,8 @@ class IncidentBoard(DataTable):
         now: The clock's ``now`` (ages and deadlines); default: the latest event seen.
         names: Jurisdiction id → name to show.
         load: Add a row for every incident of ``board`` when mounted.
+        owner: Show the owner column (``me``: the logged-in operator, whose own
+            incidents stand out and whom :meth:`only_owned_by` may keep to).
         **kwargs: Passed to :class:`~textual.widgets.DataTable` (``id``, ``classes``…).
     """
 
@@ -125,7 +153,7 @@ class IncidentBoard(DataTable):
     def __init__(self, board: Board, *, lang: str = "en",
                  now: Callable[[], datetime] | None = None,
                  names: Mapping[str, str] | None = None, load: bool = True,
-                 **kwargs: Any) -> None:
+                 owner: bool = False, me: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
@@ -133,6 +161,11 @@ class IncidentBoard(DataTable):
         self.lang = lang
         self.now = now or self._latest
         self.names = dict(names or {})
+        self.owner = owner
+        self.me = me
+        self.columns_shown = columns(owner)
+        #: Show only the incidents this operator owns (``None``: every incident).
+        self.only: str | None = None
         self.deadlines: dict[str, Deadline] = {}
         self._pending: set[str] = set()
         self._shown: dict[str, tuple[Cell, ...]] = {}
@@ -159,7 +192,7 @@ class IncidentBoard(DataTable):
         if self._ready:
             return
         self._ready = True
-        for key, width in COLUMNS:
+        for key, width in self.columns_shown:
             self.add_column(Text(t(f"col.{key}", self.lang), no_wrap=True), width=width, key=key)
         if self._load_on_mount:
             self._pending.update(self.source.incidents)
@@ -204,18 +237,25 @@ class IncidentBoard(DataTable):
         incidents = self.source.incidents
         new: list[tuple[IncidentView, tuple[Cell, ...]]] = []
         changed = 0
+        only = self.only
         for iid in queued:
             inc = incidents.get(iid)
             if inc is None:
                 continue
-            cells = row_cells(inc, now, self.deadlines.get(iid), self.lang, self.names)
+            if only is not None and inc.owner != only:
+                if iid in self._shown:  # handed on: it leaves a board of one's own
+                    del self._shown[iid]
+                    self.remove_row(iid)
+                continue
+            cells = row_cells(inc, now, self.deadlines.get(iid), self.lang, self.names,
+                              owner=self.owner, me=self.me)
             old = self._shown.get(iid)
             if old is None:
                 new.append((inc, cells))
                 continue
             if old == cells:
                 continue
-            for (key, _), before, after in zip(COLUMNS, old, cells, strict=True):
+            for (key, _), before, after in zip(self.columns_shown, old, cells, strict=True):
                 if before != after:
                     self.update_cell(iid, key, _text(after))
                     changed += 1
@@ -229,8 +269,27 @@ class IncidentBoard(DataTable):
 
     def shown(self, incident: str, column: str) -> str:
         """The text shown in a cell (tests and the benchmark read it)."""
-        index = [key for key, _ in COLUMNS].index(column)
+        index = [key for key, _ in self.columns_shown].index(column)
         return self._shown[incident][index][0]
+
+    def only_owned_by(self, operator: str | None) -> None:
+        """Show only ``operator``'s incidents (``None``: every incident).
+
+        The one time rows are rebuilt: the operator asked for another board.
+        The cursor stays on its incident if that is still shown.
+        """
+        if operator == self.only:
+            return
+        self.only = operator
+        if not self._ready:
+            return
+        current = self.current()
+        self.clear()
+        self._shown.clear()
+        self._pending.update(self.source.incidents)
+        self.flush()
+        if current is not None:
+            self.select(current)
 
     def visible_ids(self, margin: int = 2) -> list[str]:
         """Ids of the rows on screen (and a few around): what a clock tick must refresh."""

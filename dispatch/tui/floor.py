@@ -31,8 +31,12 @@ from dispatch.tui.queue import CallQueue
 from dispatch.tui.status import StatusBar, banner_text, status_text
 from dispatch.tui.texts import label, t
 
-#: Events that change the call queue, the status bar or the banner.
-QUEUE_EVENTS = {EventType.CALL_RECEIVED, EventType.CALL_ANSWERED, EventType.INCIDENT_OPENED}
+#: Events that change the call queue, the status bar (a hand-over changes the count of
+#: "mine") or the banner.  They come from every seat of the floor alike: the desk folds
+#: the others' events (``follow``) and tells its listeners, so a call answered
+#: elsewhere leaves this queue at the next flush.
+QUEUE_EVENTS = {EventType.CALL_RECEIVED, EventType.CALL_ANSWERED, EventType.INCIDENT_OPENED,
+                EventType.INCIDENT_TRANSFERRED}
 ALERTS_SHOWN = 6
 
 
@@ -92,6 +96,9 @@ class FloorScreen(FloorActions, Screen[None]):
         Binding("m", "map", show=False),
         Binding("k", "kpi", show=False),
         Binding("s", "sort", show=False),
+        Binding("w", "mine", show=False),
+        Binding("T", "transfer", show=False),
+        Binding("f", "seats", show=False),
         Binding("f1", "help", show=False),
         Binding("question_mark", "help", show=False),
         Binding("escape", "to_board", show=False),
@@ -127,6 +134,7 @@ class FloorScreen(FloorActions, Screen[None]):
         names = {j.id: (j.names.zh if lang == "zh" else j.names.en) or j.id
                  for j in desk.roadmap.jurisdictions}
         self.table = IncidentBoard.load(desk.board, lang=lang, now=desk.clock.now, names=names,
+                                        owner=True, me=operator.id if operator else None,
                                         id="board")
 
     # -- layout -------------------------------------------------------------------
@@ -238,9 +246,12 @@ class FloorScreen(FloorActions, Screen[None]):
                     speed=self.desk.speed, position=self.desk.position, total=self.desk.total)
         fault = getattr(self.desk, "log_fault", None)
         state = fault.state if fault is not None else None
+        mine = None
+        if self.table.only is not None:
+            mine = (self.table.row_count, len(self.desk.board.incidents))
         self.query_one(StatusBar).show(status_text(
             self.desk, self.operator, self.lang, self.tz, centre=self.centre,
-            breached=breached, tag=tag, log_state=state))
+            breached=breached, tag=tag, log_state=state, mine=mine))
         alarm = self.query_one("#log-fault", Static)
         alarm.set_class(fault is not None, "on")
         alarm.update(t("log.fault", self.lang, state=t(f"status.log.{state}", self.lang),
@@ -260,9 +271,19 @@ class FloorScreen(FloorActions, Screen[None]):
                 if fields["mode"] in ("normal", "peak", "outage") else fields["mode"]
         who = alert.incident or (fields.get("call") or "")[:8]
         key = f"alert.{alert.kind}"
+        mine = self.is_mine(alert)
+        if mine:
+            key = "alert.yours"
         line = t(key, self.lang, incident=who, **fields) if key in TEXTS_KEYS else alert.kind
-        style = "bold red" if alert.kind in ("escalated", "breach", "declined") else "yellow"
+        style = "bold red" if mine or alert.kind in ("escalated", "breach", "declined") \
+            else "yellow"
         return Text(f"{alert.at.astimezone(self.tz).strftime('%H:%M:%S')} {line}", style=style)
+
+    def is_mine(self, alert: Any) -> bool:
+        """An incident handed to the logged-in operator (from another owner)."""
+        return (alert.kind == "transferred" and self.operator is not None
+                and alert.text.get("to") == self.operator.id
+                and alert.text.get("owner") != self.operator.id)
 
     def draw_alerts(self, *, announce: bool = True) -> None:
         """The latest alerts (never modal); new ones also pop up as notifications."""
@@ -279,7 +300,15 @@ class FloorScreen(FloorActions, Screen[None]):
             out.append_text(self.alert_line(alert))
             out.append("\n")
         self.query_one("#alert-lines", Static).update(out)
-        for alert in new[-3:] if announce else ():
+        if not announce:
+            return
+        # An incident handed to me always pops up, however many alerts came at once;
+        # a hand-over between others is only listed.
+        for alert in new:
+            if self.is_mine(alert):
+                self.notify(self.alert_line(alert).plain, severity="warning", timeout=30)
+        shown = [a for a in new if a.kind != "transferred"]
+        for alert in shown[-3:]:
             self.notify(self.alert_line(alert).plain,
                         severity="error" if alert.kind in ("escalated", "breach") else "warning")
 
@@ -327,4 +356,4 @@ class FloorScreen(FloorActions, Screen[None]):
 
 
 TEXTS_KEYS = {f"alert.{k}" for k in ("breach", "order_timeout", "escalated", "declined", "mode",
-                                     "refused")}
+                                     "refused", "transferred", "yours")}

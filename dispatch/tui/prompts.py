@@ -1,4 +1,4 @@
-"""Small modal prompts: one question, or a call typed in by the operator."""
+"""Small modal prompts: one question, a few fields (a hand-over), or a call typed in."""
 
 from __future__ import annotations
 
@@ -102,4 +102,57 @@ class CallForm(ModalScreen[None]):
 
     def action_cancel(self) -> None:
         """Close without recording a call."""
+        self.dismiss(None)
+
+
+class Form(ModalScreen[None]):
+    """A few one-line fields under a title; Enter moves on, and in the last field
+    hands every value over.  Stays open until ``submit`` takes them, or Esc.
+
+    Args:
+        title: What is asked.
+        fields: ``(name, placeholder)`` of each field, in order.
+        submit: Called with the values by name (stripped); returns ``True`` when taken.
+        hint: The keys line under the fields.
+    """
+
+    DEFAULT_CSS = """
+    Form { align: center middle; }
+    Form > Vertical { width: 76; height: auto; border: thick $accent; padding: 0 1;
+                      background: $surface; }
+    Form .hint { color: $text-muted; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+
+    def __init__(self, title: str, fields: list[tuple[str, str]],
+                 submit: Callable[[dict[str, str]], bool], *, hint: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.fields = fields
+        self.submit = submit
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        """The title, one input per field, the keys."""
+        with Vertical():
+            yield Label(self.title_text)
+            for name, placeholder in self.fields:
+                yield Input(placeholder=placeholder, id=f"form-{name}")
+            yield Label(self.hint, classes="hint")
+
+    def values(self) -> dict[str, str]:
+        """What has been typed, by field."""
+        return {n: self.query_one(f"#form-{n}", Input).value.strip() for n, _ in self.fields}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; in the last one it hands the values over."""
+        event.stop()
+        if event.input.id != f"form-{self.fields[-1][0]}":
+            self.focus_next()
+            return
+        if self.submit(self.values()):
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        """Close without doing anything."""
         self.dismiss(None)

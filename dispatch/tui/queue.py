@@ -52,17 +52,24 @@ def queue_text(queue: list[tuple[CallView, float]], answer_s: float, lang: str) 
 
 
 class CallQueue(Static):
-    """The ringing calls; repainted only when the text changes."""
+    """The ringing calls; repainted only when the text changes.
+
+    ``first`` is the id of the oldest call shown: the one the operator means
+    by "answer" (if another seat took it meanwhile, the desk says who).
+    """
 
     DEFAULT_CSS = "CallQueue { height: auto; max-height: 8; padding: 0 1; }"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown: Text | None = None
+        self.first: str | None = None
 
     def show(self, desk: Any, lang: str) -> None:
         """Redraw from the desk's queue."""
-        text = queue_text(desk.queue(), desk.sla.answer_s, lang)
+        queue = desk.queue()
+        self.first = queue[0][0].id if queue else None
+        text = queue_text(queue, desk.sla.answer_s, lang)
         if text != self._shown:
             self._shown = text
             self.update(text)

@@ -16,14 +16,14 @@ from dispatch.bus.broker import EmbeddedBroker, check_port_free
 from dispatch.bus.codec import load_key
 from dispatch.bus.link import Link, LinkSettings
 from dispatch.clock import Clock, SystemClock
-from dispatch.config import Config, database_path, user_data_dir
+from dispatch.config import Config, log_location, user_data_dir
 from dispatch.desk import Operator, Role
 from dispatch.desk.factory import build_desk
 from dispatch.geo import RoadMap, load_map
 from dispatch.operators import Accounts
 from dispatch.playbook import load_playbooks, load_service_language
 from dispatch.seat import console_client_id, default_seat
-from dispatch.timeline import Timeline
+from dispatch.timeline import open_timeline
 from dispatch.tui.demo import DemoCalls
 from dispatch.unit.simulate import Simulator
 
@@ -61,7 +61,7 @@ class Session:
         PortTaken: The embedded broker's port is in use (checked before any screen opens).
     """
 
-    def __init__(self, config: Config, *, demo: bool = False, db: Path | None = None,
+    def __init__(self, config: Config, *, demo: bool = False, db: Path | str | None = None,
                  lang: str = "en", clock: Clock | None = None,
                  seat: str | None = None, console_id: str | None = None) -> None:
         self.config = config
@@ -72,12 +72,12 @@ class Session:
             # Fail before the screen opens: one line, never a traceback.
             check_port_free(mqtt.embedded_host, mqtt.embedded_port)
         if db is None:
-            db = demo_database() if demo else database_path(config)
+            db = demo_database() if demo else log_location(config)
         if demo:
             _fresh(db)
         self.db = db
-        self.log = Timeline(db, center=config.center.id, drill=False, tz=config.center.tz,
-                            clock=self.clock)
+        self.log = open_timeline(db, center=config.center.id, drill=False,
+                                 tz=config.center.tz, clock=self.clock)
         self.accounts = Accounts(self.log)
         self.roadmap: RoadMap = load_map(config.data.maps, config.data.off_network_m)
         key = load_key(config.security.key_file)

@@ -17,7 +17,7 @@ MODE_STYLE = {"normal": "bold white on dark_green", "peak": "bold black on yello
 
 def status_text(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
                 centre: str = "", breached: int = 0, tag: str = "",
-                log_state: str | None = None) -> Text:
+                log_state: str | None = None, mine: tuple[int, int] | None = None) -> Text:
     """The status bar's line.
 
     Args:
@@ -29,6 +29,7 @@ def status_text(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
         breached: Deadlines breached now.
         tag: Drill or replay state, shown first.
         log_state: Why the log takes no writes (``full``, ``read_only``…), if it does not.
+        mine: The board shows only the operator's incidents: (shown, of all).
     """
     board = desk.board
     bar = Text(no_wrap=True, overflow="ellipsis")
@@ -62,6 +63,10 @@ def status_text(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
     bar.append(t("status.outbox", lang, count=waiting), style="bold yellow" if waiting else "")
     bar.append(sep)
     bar.append(t("status.open", lang, count=len(board.open_incidents())))
+    if mine is not None:
+        bar.append(sep)
+        bar.append(f" {t('status.mine', lang, shown=mine[0], total=mine[1])} ",
+                   style="bold black on cyan")
     bar.append(sep)
     bar.append(t("status.breached", lang, count=breached),
                style="bold white on red" if breached else "")

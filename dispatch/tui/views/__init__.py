@@ -1,1 +1,1 @@
-"""The console's other views: timeline, map, key figures, help."""
+"""The console's other views: timeline, map, key figures, help, the floor's seats."""
