@@ -138,6 +138,7 @@ class OrderState(StrEnum):
     EN_ROUTE = "en_route"
     ON_SCENE = "on_scene"
     CLEARED = "cleared"
+    CANCELLED = "cancelled"
 
 
 #: States a recipient may report in ``dispatch.status/1``.
@@ -145,6 +146,38 @@ REPORTED_STATES = frozenset(
     {OrderState.RECEIVED, OrderState.ACCEPTED, OrderState.DECLINED,
      OrderState.EN_ROUTE, OrderState.ON_SCENE, OrderState.CLEARED}
 )
+#: How far each state is along (a late report never moves an order back): the
+#: enum's order.  A supervisor's cancellation stops an order whatever it reached.
+ORDER_RANK: dict[str, int] = {str(s): i for i, s in enumerate(OrderState)}
+#: The recipient is done with it: the incident may close once every order is.
+DONE_STATES = frozenset({OrderState.CLEARED.value, OrderState.DECLINED.value})
+#: Nothing more happens to it (cancelling it means nothing).
+FINAL_STATES = DONE_STATES | {OrderState.CANCELLED.value}
+
+#: What resolving, closing and reopening do to an incident, for every fold of the
+#: log (the projection's rows and the desk's board alike): the status, the time
+#: fields set to the event's time, and those cleared.
+STATUS_STEPS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    EventType.INCIDENT_RESOLVED.value: (IncidentStatus.RESOLVED.value, ("resolved_at",), ()),
+    EventType.INCIDENT_CLOSED.value: (IncidentStatus.CLOSED.value, ("closed_at",), ()),
+    EventType.INCIDENT_REOPENED.value: (IncidentStatus.OPEN.value, (),
+                                        ("resolved_at", "closed_at")),
+}
+
+
+def step_status(row: Any, kind: str, when: object) -> None:
+    """Apply a resolve, close or reopen (``kind``) to an incident ``row`` at ``when``."""
+    status, sets, clears = STATUS_STEPS[kind]
+    row.status = status
+    for name in sets:
+        setattr(row, name, when)
+    for name in clears:
+        setattr(row, name, None)
+
+
+def mark_merged(row: Any, into: str) -> None:
+    """An incident merged into ``into``: its calls and orders now belong there."""
+    row.status, row.merged_into = IncidentStatus.MERGED.value, into
 
 PRIORITIES = (1, 2, 3, 4)
 

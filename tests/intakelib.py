@@ -26,7 +26,7 @@ CORE = textwrap.dedent(
     import asyncio, sys
     sys.path.insert(0, sys.argv[3])
     from dispatch.bus.console import ConsoleBus
-    from dispatch.desk import Desk
+    from dispatch.desk import Desk, policies
     from dispatch.geo import load_map
     from dispatch.playbook import load_playbooks
     from dispatch.timeline import Timeline
@@ -37,6 +37,7 @@ CORE = textwrap.dedent(
         bus = ConsoleBus(log, settings(int(sys.argv[2]), sys.argv[4]), console_id=sys.argv[4],
                          tick_s=None)
         desk = Desk(log, bus, load_playbooks(), load_map(), tick_s=None)
+        policies.attach(desk)
         await desk.start()
         await bus.link.wait_up()
         print("ready", flush=True)

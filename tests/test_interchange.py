@@ -17,7 +17,7 @@ from dispatch.bus.link import NODELAY
 from dispatch.bus.payloads import AdvisoryMessage
 from dispatch.cli import main
 from dispatch.clock import ManualClock, rfc3339
-from dispatch.desk import Desk, Operator
+from dispatch.desk import Desk, Operator, policies
 from dispatch.interchange.cap import CAP_NS
 from dispatch.interchange.eido import documents
 from dispatch.timeline import Timeline
@@ -83,6 +83,7 @@ def peak_desk(log: Timeline, clock: ManualClock, bus: ConsoleBus | None = None) 
         playbooks, roadmap, service = shipped()
         desk = Desk(log, bus, playbooks, roadmap, service=service, tick_s=None,
                     modes_config=desk.modes)
+        policies.attach(desk)
     for n in range(3):
         call = desk.receive_call(OP, {"name": "李明", "phone": f"1380000000{n}"}, "追尾了")
         if n == 0:

@@ -17,12 +17,12 @@ from typing import Any
 from dispatch.desk.desk import Desk
 from dispatch.desk.roles import Operator
 from dispatch.errors import DispatchError, LogUnwritable, Taken
-from dispatch.model import Event, EventType
+from dispatch.model import DONE_STATES, Event, EventType
 from dispatch.tasks import stop_task
 
 log = logging.getLogger(__name__)
 
-FINAL = {"cleared", "declined"}
+FINAL = DONE_STATES
 #: Seconds before the autopilot tries a step again that the log could not record.
 RETRY_S = 0.5
 

@@ -12,13 +12,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from dispatch.model import Event, EventType, IncidentStatus, OrderState
+from dispatch.model import (
+    ORDER_RANK,
+    STATUS_STEPS,
+    Event,
+    EventType,
+    IncidentStatus,
+    OrderState,
+    mark_merged,
+    step_status,
+)
 from dispatch.safe import safe_data, safe_text
 
 #: Order states in the order they advance (a late report never moves one back).
-_RANK = {s: i for i, s in enumerate(
-    ["sent", "delivered", "received", "accepted", "declined", "en_route", "on_scene", "cleared",
-     "cancelled"])}
+_RANK = ORDER_RANK
 
 
 @dataclass
@@ -380,7 +387,7 @@ def _merged(b: Board, e: Event) -> None:
         other = b.incidents.get(other_id)
         if other is None or other is into:
             continue
-        other.status, other.merged_into = IncidentStatus.MERGED.value, into.id
+        mark_merged(other, into.id)
         into.calls.extend(c for c in other.calls if c not in into.calls)
         into.merged.append(other.id)
         for oid, order in other.orders.items():
@@ -389,22 +396,10 @@ def _merged(b: Board, e: Event) -> None:
         other.calls = []
 
 
-def _resolved(b: Board, e: Event) -> None:
+def _lifecycle(b: Board, e: Event) -> None:
     inc = b._incident(e)
     if inc:
-        inc.status, inc.resolved_at = IncidentStatus.RESOLVED.value, e.at
-
-
-def _closed(b: Board, e: Event) -> None:
-    inc = b._incident(e)
-    if inc:
-        inc.status, inc.closed_at = IncidentStatus.CLOSED.value, e.at
-
-
-def _reopened(b: Board, e: Event) -> None:
-    inc = b._incident(e)
-    if inc:
-        inc.status, inc.closed_at, inc.resolved_at = IncidentStatus.OPEN.value, None, None
+        step_status(inc, e.type, e.at)  # the projection's step too (model.STATUS_STEPS)
 
 
 def _mode(b: Board, e: Event) -> None:
@@ -493,9 +488,7 @@ _HANDLERS = {
     EventType.ORDER_CANCELLED: _cancelled,
     EventType.NOTE_ADDED: _note,
     EventType.INCIDENTS_MERGED: _merged,
-    EventType.INCIDENT_RESOLVED: _resolved,
-    EventType.INCIDENT_CLOSED: _closed,
-    EventType.INCIDENT_REOPENED: _reopened,
+    **dict.fromkeys(STATUS_STEPS, _lifecycle),
     EventType.MODE_CHANGED: _mode,
     EventType.LINK_DOWN: _link,
     EventType.LINK_UP: _link,

@@ -21,7 +21,7 @@ from typing import Any
 from dispatch.bus.console import ConsoleBus
 from dispatch.clock import Clock
 from dispatch.config.schema import ModesConfig, SlaConfig
-from dispatch.desk import modes, orders, timers
+from dispatch.desk import orders
 from dispatch.desk.board import Board, CallView, IncidentView
 from dispatch.desk.roles import SYSTEM, Operator
 from dispatch.errors import (
@@ -100,7 +100,10 @@ class Desk:
         self.seat = seat
         self.follow_s = follow_s
         self.board = Board(console=bus.console_id)
-        self.listeners: list[Listener] = [self._policies]
+        self.listeners: list[Listener] = []
+        #: What :meth:`tick` runs besides the acknowledgement checks (the policies
+        #: above the desk put their deadlines and modes here).
+        self.duties: list[Callable[[], list[Event]]] = []
         #: The last ``seq`` folded: everything up to it is on the board.
         self.seen = 0
         self._run = new_id()
@@ -184,9 +187,11 @@ class Desk:
                 log.exception("desk timers failed")
 
     def tick(self) -> list[Event]:
-        """Check every deadline, the automatic modes and acknowledgements, now."""
-        events = timers.check(self)
-        events += modes.check(self)
+        """Run the duties above the desk (deadlines, modes) and the acknowledgement
+        checks, now."""
+        events: list[Event] = []
+        for duty in list(self.duties):
+            events += duty()
         events += self.bus.check_acks()
         return events
 
@@ -252,15 +257,6 @@ class Desk:
     def recorded_here(self, event: Event) -> bool:
         """Whether this seat recorded the event (recently), not another seat."""
         return event.id in self._own
-
-    def _policies(self, event: Event) -> None:
-        """The automatic modes hear the floor: every seat sees a surge of calls; an
-        incident placed here is checked for duplicates here."""
-        if event.type == EventType.CALL_RECEIVED:
-            modes.on_call(self)
-        elif (event.type in (EventType.LOCATION_SET, EventType.PLAYBOOK_APPLIED)
-              and event.incident and self.recorded_here(event)):
-            modes.on_placed(self, event.incident)
 
     def record(self, *events: Event, guard: Guard | None = None) -> list[Event]:
         """Append events in one commit, fold them and tell the listeners.
@@ -363,7 +359,6 @@ class Desk:
         call_id = call_id or new_id()
         self.record(self.event(EventType.CALL_RECEIVED, by, call=call_id, caller=caller,
                                says=says, location=location, answers=answers or {}))
-        modes.on_call(self)
         return call_id
 
     def queue(self) -> list[tuple[CallView, float]]:

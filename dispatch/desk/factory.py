@@ -11,6 +11,7 @@ from __future__ import annotations
 from dispatch.bus.console import ConsoleBus
 from dispatch.bus.link import LinkSettings
 from dispatch.config.schema import ModesConfig, SlaConfig
+from dispatch.desk import policies
 from dispatch.desk.desk import Desk
 from dispatch.errors import GeoError
 from dispatch.geo import RoadMap
@@ -57,8 +58,10 @@ def build_desk(
     bus = ConsoleBus(log, settings, console_id=settings.client_id, clock=log.clock, key=key,
                      ack_s=sla.ack_s, tick_s=bus_tick_s, ack_on_receipt=ack_on_receipt,
                      phone_of=lambda address: _phone(roadmap, address))
-    return Desk(log, bus, playbooks, roadmap, sla=sla, modes_config=modes, service=service,
+    desk = Desk(log, bus, playbooks, roadmap, sla=sla, modes_config=modes, service=service,
                 lang=lang, tick_s=tick_s, seat=seat, follow_s=follow_s)
+    policies.attach(desk)
+    return desk
 
 
 def _phone(roadmap: RoadMap, address: str) -> str | None:

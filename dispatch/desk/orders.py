@@ -15,7 +15,7 @@ from dispatch.bus.payloads import OrderMessage
 from dispatch.desk.board import IncidentView
 from dispatch.desk.roles import Operator
 from dispatch.errors import DeskError
-from dispatch.model import EventType, new_id
+from dispatch.model import FINAL_STATES, EventType, new_id
 
 if TYPE_CHECKING:
     from dispatch.desk.desk import Desk
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 #: The order kind of a cancellation.
 CANCEL = "cancel"
 #: States after which cancelling means nothing (the recipient is done or said no).
-_FINAL = frozenset({"cleared", "declined", "cancelled"})
+_FINAL = FINAL_STATES
 
 
 def build_order(desk: Desk, by: Operator, inc: IncidentView, service: str,

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 
 from dispatch.clock import rfc3339
-from dispatch.model import Event, EventType, Incident, IncidentStatus, Location, OutboxEntry
+from dispatch.model import (
+    STATUS_STEPS,
+    Event,
+    EventType,
+    Incident,
+    Location,
+    OutboxEntry,
+    mark_merged,
+    step_status,
+)
 
 IncidentLoader = Callable[[str], Incident | None]
 OrderLoader = Callable[[str], OutboxEntry | None]
@@ -178,8 +187,7 @@ class Projection:
             if other is None or other.id == event.incident:
                 continue
             moved += other.calls
-            other.status = IncidentStatus.MERGED.value
-            other.merged_into = event.incident
+            mark_merged(other, event.incident)
             other.calls = 0
             other.last_seq = event.seq or other.last_seq
             self._put(other)
@@ -308,16 +316,8 @@ def _priority(proj: Projection, inc: Incident, event: Event, at: str | None) -> 
         inc.priority = event.data["priority"]
 
 
-def _resolved(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
-    inc.status, inc.resolved_at = IncidentStatus.RESOLVED.value, at
-
-
-def _closed(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
-    inc.status, inc.closed_at = IncidentStatus.CLOSED.value, at
-
-
-def _reopened(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
-    inc.status, inc.resolved_at, inc.closed_at = IncidentStatus.OPEN.value, None, None
+def _lifecycle(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
+    step_status(inc, event.type, at)  # the step the board takes too (model.STATUS_STEPS)
 
 
 def _merged(proj: Projection, inc: Incident, event: Event, at: str | None) -> None:
@@ -329,10 +329,8 @@ _INCIDENT_STEPS: dict[str, Callable[[Projection, Incident, Event, str | None], N
     EventType.LOCATION_SET.value: _located,
     EventType.PLAYBOOK_APPLIED.value: _playbook,
     EventType.PRIORITY_SET.value: _priority,
-    EventType.INCIDENT_RESOLVED.value: _resolved,
-    EventType.INCIDENT_CLOSED.value: _closed,
-    EventType.INCIDENT_REOPENED.value: _reopened,
     EventType.INCIDENTS_MERGED.value: _merged,
+    **dict.fromkeys(STATUS_STEPS, _lifecycle),
 }
 
 #: Types whose fold reads the event's time as text.
