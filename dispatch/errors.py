@@ -92,6 +92,10 @@ class DeskError(DispatchError):
     """A desk command was refused (wrong state, role or input)."""
 
 
+class Refused(DeskError):
+    """A command the operator's role does not allow, or the incident's state forbids."""
+
+
 class Taken(DeskError):
     """Another seat got there first: the call was answered, the incident opened."""
 

@@ -96,3 +96,37 @@ def test_cli_says_what_to_install(tmp_path: Path, capsys: pytest.CaptureFixture[
     err = capsys.readouterr().err.strip()
     assert err.startswith("dispatch: bench needs mosquitto") and "apt-get install mosquitto" in err
     assert "\n" not in err
+
+
+async def test_floor_figures_on_both_engines(mosquitto: Mosquitto, tmp_path: Path,
+                                             pg_url: str) -> None:
+    from dispatch.bench.floor import floor
+
+    figures = await floor(tmp_path, mosquitto.port, samples=5, start_events=2000,
+                          postgres=pg_url)
+    _sane(figures)
+    names = [f.name for f in figures]
+    for engine in ("SQLite", "PostgreSQL"):
+        assert f"seat A → seat B board p99 ({engine})" in names
+    assert "PostgreSQL appends/s (one per commit)" in names
+    start = figures[-1]
+    assert start.name.startswith("seat start on") and "50 open" in start.name
+
+
+async def test_floor_figures_without_postgres_say_so(mosquitto: Mosquitto,
+                                                     tmp_path: Path) -> None:
+    from dispatch.bench.floor import floor
+
+    figures = await floor(tmp_path, mosquitto.port, samples=3, start_events=500,
+                          postgres=None)
+    missing = [f for f in figures if f.value is None]
+    assert missing and all("--postgres" in f.note for f in missing)
+
+
+async def test_a_floor_of_seats_against_one_seat(mosquitto: Mosquitto, tmp_path: Path) -> None:
+    from dispatch.bench.seats import seats
+
+    figures = await seats(tmp_path, mosquitto.port, calls=12, floor_seats=2)
+    assert figures[0].value is not None, figures[0].note
+    _sane(figures)
+    assert figures[0].name == "calls/s, 2 autopilot seats" and figures[0].baseline

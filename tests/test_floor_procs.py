@@ -279,3 +279,21 @@ async def test_postgres_restarted_mid_stream_loses_nothing(
             seat.kill()
         await watch.stop()
         watch.log.close()
+
+
+def test_seats_opening_a_fresh_log_at_once_all_start(tmp_path: Path) -> None:
+    db = tmp_path / "fresh.db"
+    script = (
+        "import sys, time; sys.path.insert(0, sys.argv[3]);"
+        "from dispatch.timeline import Timeline;"
+        "time.sleep(max(0.0, float(sys.argv[2]) - time.time()));"
+        "log = Timeline(sys.argv[1], center='hubei');"
+        "log.record('note_added', 'op', text='hi'); print('ok')")
+    at = str(time.time() + 1.5)
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(db), at, str(REPO)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for _ in range(4)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [o.strip() for o, _ in outs] == ["ok"] * 4, [e for _, e in outs]
+    with Timeline(db, center="hubei") as log:
+        assert log.event_count() == 4

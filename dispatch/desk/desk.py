@@ -1,6 +1,9 @@
 """The dispatch desk: commands in, events out.
 
-Every command is checked against the operator's role (a refusal is a
+The desk is three parts: :class:`~dispatch.desk.following.Following` (recording
+and the one fold of the floor's log), :class:`~dispatch.desk.calls.Calls` (the
+queue, claims, hand-overs, the seat) and this module (the lifecycle, and the
+work on an incident).  Every command is checked against the operator's role (a refusal is a
 ``command_refused`` event and a :class:`Refused` error), written to the log
 with the operator as actor, folded into the :class:`~dispatch.desk.board.Board`
 and announced to listeners.  Events the bus records (calls, deliveries,
@@ -22,22 +25,15 @@ from dispatch.bus.console import ConsoleBus
 from dispatch.clock import Clock
 from dispatch.config.schema import ModesConfig, SlaConfig
 from dispatch.desk import orders
-from dispatch.desk.board import Board, CallView, IncidentView
-from dispatch.desk.roles import SYSTEM, Operator
-from dispatch.errors import (
-    Changed,
-    DeskError,
-    DispatchError,
-    LogConflict,
-    LogUnwritable,
-    Taken,
-)
+from dispatch.desk.board import Board, IncidentView
+from dispatch.desk.calls import Calls
+from dispatch.desk.roles import Operator
+from dispatch.errors import DeskError, DispatchError, LogUnwritable, Refused
 from dispatch.geo import Place, RoadMap
 from dispatch.model import Event, EventType, Service, check_priority, derived_id, new_id
 from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
 from dispatch.tasks import stop_task
-from dispatch.timeline import Guard, Timeline
-from dispatch.timeline.describe import describe
+from dispatch.timeline import Timeline
 from dispatch.timeline.start import floor_events, last_seq
 
 log = logging.getLogger(__name__)
@@ -45,11 +41,7 @@ log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
 
 
-class Refused(DeskError):
-    """A command the operator's role does not allow, or the incident's state forbids."""
-
-
-class Desk:
+class Desk(Calls):
     """One console's dispatch service.
 
     Args:
@@ -150,21 +142,6 @@ class Desk:
                 self.record(self._seat_event(EventType.SEAT_LEFT, None))
         await self.bus.stop()
 
-    def join(self, operator: Operator | None) -> None:
-        """Say who sits at this seat now (``seat_joined``; at start and at each login)."""
-        if self.seat:
-            self.record(self._seat_event(EventType.SEAT_JOINED, operator))
-
-    def _seat_event(self, kind: EventType, operator: Operator | None) -> Event:
-        import socket
-
-        who = operator.id if operator else None
-        event = self.event(kind, operator or "system", seat=self.seat, operator=who,
-                           role=operator.role.value if operator else None,
-                           host=socket.gethostname(), console=self.bus.console_id)
-        event.id = derived_id(kind, self.seat, self._run, who)
-        return event
-
     async def _follow_loop(self) -> None:
         assert self.follow_s
         while True:
@@ -207,107 +184,6 @@ class Desk:
         when it takes them again (the console's red alert and status bar)."""
         self.log.on_health(listener)
 
-    def _heard(self, event: Event) -> None:
-        """An event the bus recorded here (call, delivery, report, link change)."""
-        self._mark_own(event)
-        self._take(event)
-
-    def follow(self) -> list[Event]:
-        """Fold every event the log holds beyond :attr:`seen`, in ``seq`` order.
-
-        Other seats' events and this seat's own take this one path, so every
-        seat's board is the same fold of the same log.
-
-        Returns:
-            The events folded.
-        """
-        new = list(self.log.events(after_seq=self.seen))
-        for event in new:
-            # A listener's command may have folded further already (its own
-            # catch-up): never fold an event twice, never move back.
-            if (event.seq or 0) > self.seen:
-                self._fold(event)
-        return new
-
-    def _take(self, *events: Event) -> None:
-        """Fold events this seat just appended, keeping ``seq`` order with the others'."""
-        for event in events:
-            seq = event.seq
-            if seq is None or seq <= self.seen:
-                continue
-            if seq != self.seen + 1:
-                self.follow()  # another seat committed in between: read it all in order
-                return
-            self._fold(event)
-
-    def _fold(self, event: Event) -> None:
-        self.seen = event.seq or self.seen
-        self.board.apply(event)
-        for listener in list(self.listeners):
-            try:
-                listener(event)
-            except Exception:
-                log.exception("desk listener failed")
-
-    def _mark_own(self, event: Event) -> None:
-        self._own[event.id] = None
-        if len(self._own) > 4096:
-            self._own.popitem(last=False)
-
-    def recorded_here(self, event: Event) -> bool:
-        """Whether this seat recorded the event (recently), not another seat."""
-        return event.id in self._own
-
-    def record(self, *events: Event, guard: Guard | None = None) -> list[Event]:
-        """Append events in one commit, fold them and tell the listeners.
-
-        Args:
-            events: What to record.
-            guard: Refuse if another operator changed these incidents since
-                this seat looked (see :meth:`guard`).
-
-        Returns:
-            The events that were new (a fact already logged is left out).
-
-        Raises:
-            LogUnwritable: The log cannot be written (disk full, read-only):
-                nothing was recorded; the message says what is wrong.
-            Changed: The guard found another operator's change.
-        """
-        with self._conflicts():
-            appended = self.log.append(*events, guard=guard)
-        self._recorded(*appended)
-        return appended
-
-    def _recorded(self, *events: Event) -> None:
-        for event in events:
-            self._mark_own(event)
-        self.bus.share(*events)
-        self._take(*events)
-
-    def guard(self, by: Operator, *incidents: str) -> Guard | None:
-        """The condition for ``by``'s change of ``incidents``: nobody else changed them
-        since this seat last folded the log (the system's own duties need none)."""
-        if by.id == SYSTEM.id or not incidents:
-            return None
-        return Guard(tuple(incidents), self.seen, by.id)
-
-    @contextmanager
-    def _conflicts(self) -> Iterator[None]:
-        try:
-            yield
-        except LogConflict as exc:
-            self.follow()
-            raise Changed(self._who_changed(exc.changes), exc.changes) from None
-
-    def _who_changed(self, changes: list[Event]) -> str:
-        first = changes[0]
-        seats = {s.operator: s.seat for s in self.board.seats.values() if s.operator}
-        said = "; ".join(
-            f"{e.actor}{f' (seat {seats[e.actor]})' if e.actor in seats else ''}: "
-            f"{describe(e, self.lang)}" for e in changes[-3:])
-        return f"incident {first.incident} was changed meanwhile, nothing recorded — {said}"
-
     def event(self, type_: str, by: Operator | str, incident: str | None = None,
               **data: Any) -> Event:
         """Build an event stamped now, acted by ``by``."""
@@ -345,116 +221,6 @@ class Desk:
                 self.board.apply(event)
         self.board.call_times.sort()  # its calls rang long ago: keep the window sorted
         return self.board.incidents.get(incident_id)
-
-    # -- calls ------------------------------------------------------------------------
-
-    def receive_call(self, by: Operator, caller: dict[str, str], says: str,
-                     location: Any = None, answers: dict[str, Any] | None = None,
-                     call_id: str | None = None) -> str:
-        """Log a call typed in by the operator (calls from the gateway come over the bus).
-
-        While the broker is down the phones still ring: the operator types the call.
-        """
-        self._allow(by, "receive_call")
-        call_id = call_id or new_id()
-        self.record(self.event(EventType.CALL_RECEIVED, by, call=call_id, caller=caller,
-                               says=says, location=location, answers=answers or {}))
-        return call_id
-
-    def queue(self) -> list[tuple[CallView, float]]:
-        """Ringing calls, oldest first, with seconds waited."""
-        now = self.clock.now()
-        return [(c, (now - c.at).total_seconds()) for c in self.board.ringing()]
-
-    def answer(self, by: Operator, call_id: str | None = None) -> CallView:
-        """Answer a ringing call (the oldest when none is named): this seat claims it.
-
-        Raises:
-            Taken: Another seat answered it first (the message says who).
-            DeskError: No such call is ringing.
-        """
-        self._allow(by, "answer")
-        ringing = self.board.ringing()
-        call = next((c for c in ringing if c.id == call_id), None) if call_id else \
-            (ringing[0] if ringing else None)
-        if call is None:
-            if call_id and (known := self.board.calls.get(call_id)) and known.answered_by:
-                raise Taken(self._taken(known))
-            raise DeskError(f"no ringing call {call_id}" if call_id else "no call is ringing")
-        event = self.event(EventType.CALL_ANSWERED, by, call=call.id, seat=self.seat)
-        # One answer per call however many seats press the key: the first commit wins.
-        event.id = derived_id(EventType.CALL_ANSWERED, call.id)
-        if not self.record(event):
-            self.follow()
-            raise Taken(self._taken(self.board.calls[call.id]))
-        return call
-
-    def _taken(self, call: CallView) -> str:
-        seat = f" at seat {call.answered_seat}" if call.answered_seat else ""
-        return f"call {call.id[:8]} was taken by {call.answered_by}{seat}"
-
-    def open_incident(self, by: Operator, call_id: str | None = None, *,
-                      key: tuple[Any, ...] | None = None, **data: Any) -> str:
-        """Open an incident for a call (or none: an operator's own report, a mode's).
-
-        The opening of a call's incident, and one with a ``key`` (what a mode
-        episode is), has an id derived from it: a second seat opening the same
-        records nothing and is told.
-
-        Raises:
-            Taken: The call belongs to another operator, or the incident was
-                opened already.
-        """
-        self._allow(by, "open_incident")
-        event_id = derived_id(EventType.INCIDENT_OPENED, *key) if key else None
-        if call_id:
-            call = self.board.calls.get(call_id)
-            if call is None:
-                raise DeskError(f"no call {call_id}")
-            if call.incident:
-                raise Taken(f"call {call_id[:8]} already belongs to incident {call.incident}")
-            if call.answered_by not in (None, by.id) and not by.may("take_over"):
-                raise Taken(self._taken(call))
-            data["call"] = call_id
-            event_id = derived_id(EventType.INCIDENT_OPENED, call_id)
-        if self.seat:
-            data["seat"] = self.seat
-        with self._conflicts():
-            opened = self.log.open_incident(by.id, data, event_id=event_id)
-        if opened is None:
-            self.follow()
-            call = self.board.calls.get(call_id or "")
-            raise Taken(f"call {call_id[:8]} already belongs to incident {call.incident}"
-                        if call_id and call and call.incident else "opened already by another seat")
-        self._recorded(opened)
-        assert opened.incident
-        return opened.incident
-
-    def transfer(self, by: Operator, incident: str, to: str, reason: str) -> None:
-        """Hand an incident to another operator (its owner, or a supervisor taking over).
-
-        Raises:
-            Refused: ``by`` neither owns the incident nor may take over.
-            DeskError: No reason, or ``to`` sits at no seat of the floor.
-        """
-        self._allow(by, "transfer", incident)
-        inc = self.incident(incident, open_only=False)
-        if inc.status in ("closed", "merged"):
-            raise DeskError(f"incident {incident} is {inc.status}")
-        if by.id != inc.owner and not by.may("take_over"):
-            raise Refused(f"incident {incident} belongs to {inc.owner}: only they or a "
-                          "supervisor may hand it on")
-        if not reason.strip():
-            raise DeskError("say why the incident is handed on")
-        if to == inc.owner:
-            raise DeskError(f"incident {incident} already belongs to {to}")
-        seat = next((s.seat for s in self.board.seats.values() if s.present
-                     and s.operator == to), None)
-        if seat is None and to != by.id:
-            raise DeskError(f"{to} sits at no seat of the floor")
-        self.record(self.event(EventType.INCIDENT_TRANSFERRED, by, incident, owner=inc.owner,
-                               to=to, seat=seat or self.seat, reason=reason),
-                    guard=self.guard(by, incident))
 
     # -- working an incident --------------------------------------------------------------
 

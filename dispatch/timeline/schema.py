@@ -10,6 +10,8 @@ transaction, and is recorded in ``_sqlite_migrations``.
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -20,10 +22,12 @@ from dispatch.timeline.storage import open_read_only
 #: Pragmas set on every connection.  ``synchronous=FULL`` makes every commit
 #: wait for the WAL fsync: an append that returned survives a power loss.
 PRAGMAS = (
+    # First: switching a fresh file to WAL takes a lock that another seat opening
+    # the same file at the same moment must wait for, not fail on.
+    "PRAGMA busy_timeout=5000",
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=FULL",
     "PRAGMA foreign_keys=ON",
-    "PRAGMA busy_timeout=5000",
 )
 
 migrations = Migrations("dispatch.timeline")
@@ -155,7 +159,41 @@ def connect(path: str, *, read_only: bool = False) -> Database:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     db = Database(conn, execute_plugins=False)
     for pragma in PRAGMAS:
-        conn.execute(pragma)
-    if migrations.pending(db):
-        migrations.apply(db)
+        _patiently(lambda sql=pragma: conn.execute(sql))
+    _migrate(db)
     return db
+
+
+def _patiently(step: Callable[[], object], tries: int = 100) -> None:
+    """Run ``step``, again while another seat holds the file's lock.
+
+    Switching a fresh file to WAL needs it alone, and SQLite reports that as
+    "locked" at once rather than through the busy timeout.
+    """
+    for attempt in range(tries):
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.05)
+
+
+def _migrate(db: Database) -> None:
+    """Apply what is pending, also when several seats open a fresh log at once.
+
+    Each migration is one transaction: a seat that loses the race finds the
+    other's tables (its own attempt rolled back) and looks again.
+    """
+    for attempt in range(20):
+        try:
+            if migrations.pending(db):
+                migrations.apply(db)
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if attempt == 19 or not ("already exists" in text or "locked" in text
+                                     or "duplicate column" in text):
+                raise
+            time.sleep(0.05)
