@@ -109,8 +109,9 @@ async def test_floor_figures_on_both_engines(mosquitto: Mosquitto, tmp_path: Pat
     for engine in ("SQLite", "PostgreSQL"):
         assert f"seat A → seat B board p99 ({engine})" in names
     assert "PostgreSQL appends/s (one per commit)" in names
-    start = figures[-1]
+    start, memory = figures[-2:]
     assert start.name.startswith("seat start on") and "50 open" in start.name
+    assert memory.unit == "MiB"
 
 
 async def test_floor_figures_without_postgres_say_so(mosquitto: Mosquitto,

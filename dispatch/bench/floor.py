@@ -19,6 +19,7 @@ import asyncio
 import sqlite3
 import threading
 import time
+import tracemalloc
 from pathlib import Path
 
 from dispatch.bench.report import Figure, percentile, ratio_figure
@@ -259,23 +260,31 @@ def seat_start(folder: Path, port: int, events: int) -> list[Figure]:
     for path in (big, small):
         _open_50(path, port)
 
-    def start(path: Path) -> float:
+    def start(path: Path) -> tuple[float, float]:
         best = float("inf")
         for _ in range(3):
             t0 = time.perf_counter()
             desk = _seat(path, port, "s", None)
             best = min(best, time.perf_counter() - t0)
             desk.log.close()
-        return best
+        tracemalloc.start()
+        desk = _seat(path, port, "s", None)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        desk.log.close()
+        return best, peak / 2**20
 
-    small_s, big_s = start(small), start(big)
+    (small_s, small_mb), (big_s, big_mb) = start(small), start(big)
     with Timeline(big, center="bench", drill=False) as log:
         held = log.event_count()
     return [ratio_figure(f"seat start on {held:,} events, 50 open", big_s * 1000,
                          small_s * 1000, "ms", at_most=1.5,
                          note="baseline: the same 50 open incidents alone; desk built "
                               "(log, bus, fold), best of 3; the first frame is the "
-                              "board bench's")]
+                              "board bench's"),
+            ratio_figure(f"seat start memory on {held:,} events", big_mb, small_mb, "MiB",
+                         at_most=1.5, note="Python allocations at peak while the desk is "
+                                           "built (tracemalloc), same two logs")]
 
 
 async def floor(folder: Path, port: int, samples: int, start_events: int,
