@@ -23,10 +23,8 @@ import tracemalloc
 from pathlib import Path
 
 from dispatch.bench.report import Figure, percentile, ratio_figure
-from dispatch.bench.setup import OPERATOR, bench_settings, shipped, worked_incident
-from dispatch.config.schema import ModesConfig, SlaConfig
+from dispatch.bench.setup import OPERATOR, bench_desk, worked_incident
 from dispatch.desk import Desk
-from dispatch.desk.factory import build_desk
 from dispatch.model import EventType, new_id
 from dispatch.timeline import Timeline, open_timeline
 from dispatch.timeline.fold import canonical_json
@@ -35,13 +33,9 @@ POLL_S = 0.02  # a console's follow period (Desk's default)
 
 
 def _seat(where: str | Path, port: int, name: str, follow_s: float | None) -> Desk:
-    playbooks, roadmap, service = shipped()
-    log = open_timeline(where, center="bench", drill=False)
-    return build_desk(log, bench_settings(port, f"bench-{name}-{new_id()[:6]}"), playbooks,
-                      roadmap, service=service, sla=SlaConfig(),
-                      # Fifty calls about one crash: no peak mode merging them here.
-                      modes=ModesConfig(peak_calls=1_000_000),
-                      tick_s=None, bus_tick_s=None, seat=name, follow_s=follow_s)
+    # Fifty calls about one crash: no peak mode merging them here.
+    return bench_desk(where, port, seat=f"{name}-{new_id()[:6]}", follow_s=follow_s,
+                      peak_calls=1_000_000)
 
 
 async def seat_to_seat(where: str | Path, port: int, samples: int) -> tuple[list[float], str]:

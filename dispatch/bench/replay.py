@@ -23,8 +23,7 @@ from dispatch.bench.setup import OPERATOR, bench_desk, worked_incident
 from dispatch.drill.replay import Replay
 from dispatch.model import Event, EventType, new_id
 from dispatch.timeline import Timeline
-from dispatch.timeline.log import row_to_event
-from dispatch.timeline.rows import project_rows
+from dispatch.timeline.rows import project_rows, row_to_event
 
 
 def template_events(folder: Path) -> list[Event]:

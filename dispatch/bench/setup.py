@@ -10,7 +10,7 @@ from dispatch.desk import Desk, Operator
 from dispatch.desk.factory import build_desk
 from dispatch.geo import RoadMap, load_map
 from dispatch.playbook import PlaybookSet, ServiceLanguage, load_playbooks, load_service_language
-from dispatch.timeline import Timeline
+from dispatch.timeline import open_timeline
 
 CENTER = "bench"
 OPERATOR = Operator("bench")
@@ -29,21 +29,24 @@ def bench_settings(port: int, name: str) -> LinkSettings:
                         reconnect_max_s=0.5, keepalive_s=10, publish_timeout_s=10)
 
 
-def bench_desk(path: Path, port: int, *, ack_on_receipt: bool = False,
+def bench_desk(path: Path | str, port: int, *, ack_on_receipt: bool = False,
+               seat: str | None = None, follow_s: float | None = None,
                **modes: object) -> Desk:
-    """A desk over a fresh live log at ``path``; its bus points at ``port`` (not started).
+    """A desk over a live log at ``path`` (a file, or a PostgreSQL URL); its bus points
+    at ``port`` (not started).
 
     ``ack_on_receipt`` builds the old, non-durable intake (the baseline of the
-    intake figures).
+    intake figures); ``seat`` and ``follow_s`` make it one seat of a floor.
     """
     from dispatch.config.schema import ModesConfig, SlaConfig
 
     playbooks, roadmap, service = shipped()
-    log = Timeline(path, center=CENTER, drill=False)
-    return build_desk(log, bench_settings(port, f"bench-console-{path.stem}"), playbooks,
+    log = open_timeline(path, center=CENTER, drill=False)
+    name = seat or (path.stem if isinstance(path, Path) else "pg")
+    return build_desk(log, bench_settings(port, f"bench-console-{name}"), playbooks,
                       roadmap, service=service, sla=SlaConfig(),
                       modes=ModesConfig(**modes),  # type: ignore[arg-type]
-                      tick_s=None, bus_tick_s=None, follow_s=None,
+                      tick_s=None, bus_tick_s=None, follow_s=follow_s, seat=seat,
                       ack_on_receipt=ack_on_receipt)
 
 

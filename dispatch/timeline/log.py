@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, tzinfo
 from functools import partial
@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.clock import Clock, SystemClock, rfc3339
-from dispatch.errors import LogUnwritable, TimelineError, UnknownIncidentError
-from dispatch.model import Event, EventType, Incident, OutboxEntry
-from dispatch.timeline.rows import project_rows, row_to_event
+from dispatch.errors import LogUnwritable, TimelineError
+from dispatch.model import Event, EventType
+from dispatch.timeline.reads import Reads
+from dispatch.timeline.rows import project_rows
 from dispatch.timeline.schema import PROJECTIONS, connect
 from dispatch.timeline.storage import (
     folder_writable,
@@ -31,8 +32,6 @@ from dispatch.timeline.storage import (
     write_error,
 )
 from dispatch.timeline.writes import (
-    INCIDENT_COLS,
-    OUTBOX_COLS,
     Guard,
     Transaction,
     load_day,
@@ -46,19 +45,8 @@ logger = logging.getLogger(__name__)
 #: Told of every change of the log's health: the fault, or ``None`` when writes work again.
 HealthListener = Callable[[LogUnwritable | None], None]
 
-_ALL_ROWS = "SELECT seq, id, at, incident, type, actor, data FROM events WHERE seq > ? ORDER BY seq"
-_INCIDENT_ROWS = """
-    SELECT seq, id, at, incident, type, actor, data FROM events WHERE incident = ?1
-    UNION
-    SELECT seq, id, at, incident, type, actor, data FROM events
-    WHERE type = 'call_received' AND json_extract(data, '$.call') IN (
-        SELECT json_extract(data, '$.call') FROM events
-        WHERE incident = ?1 AND json_extract(data, '$.call') IS NOT NULL)
-    ORDER BY seq
-"""
 
-
-class Timeline:
+class Timeline(Reads):
     """An open event log.
 
     Args:
@@ -97,12 +85,7 @@ class Timeline:
         read_only: bool = False,
     ) -> None:
         self.path = Path(path)
-        self.tz = tz
-        self.clock = clock or SystemClock()
-        self.read_only = read_only
-        self.fault: LogUnwritable | None = None
-        self.warnings: list[str] = []
-        self._health: list[HealthListener] = []
+        self._start(tz, clock, read_only)
         if (not create or read_only) and not self.path.is_file():
             raise TimelineError(f"{self.path}: no such log")
         if not read_only:
@@ -127,6 +110,15 @@ class Timeline:
             if not read_only and not folder_writable(self.path):
                 raise unwritable_folder(self.path) from None
             raise TimelineError(f"{self.path}: not a dispatch log ({exc})") from None
+
+    def _start(self, tz: tzinfo, clock: Clock | None, read_only: bool) -> None:
+        """What every engine's log holds before it connects."""
+        self.tz = tz
+        self.clock = clock or SystemClock()
+        self.read_only = read_only
+        self.fault: LogUnwritable | None = None
+        self.warnings: list[str] = []
+        self._health: list[HealthListener] = []
 
     #: Whether inserts report their ``seq`` with ``RETURNING`` (PostgreSQL has no
     #: ``lastrowid``; SQLite's is cheaper on the hot path).
@@ -370,88 +362,6 @@ class Timeline:
             proj, count = project_rows(self.event_rows())
             write_projection(self.conn, proj)
         return count
-
-    # -- reading ------------------------------------------------------------
-
-    def events(
-        self,
-        incident: str | None = None,
-        *,
-        after_seq: int = 0,
-        since: datetime | None = None,
-        types: Iterable[str] | None = None,
-    ) -> Iterator[Event]:
-        """Events in log order, optionally of one incident, after a seq, since a time."""
-        where, params = ["seq > ?"], [after_seq]
-        if incident is not None:
-            where.append("incident = ?")
-            params.append(incident)
-        if since is not None:
-            where.append("at >= ?")
-            params.append(rfc3339(since))
-        if types is not None:
-            names = [str(t) for t in types]
-            where.append(f"type IN ({', '.join('?' * len(names))})")
-            params.extend(names)
-        sql = f"SELECT seq, id, at, incident, type, actor, data FROM events " \
-              f"WHERE {' AND '.join(where)} ORDER BY seq"
-        for row in self.conn.execute(sql, params):
-            yield row_to_event(row)
-
-    def event_rows(self, incident: str | None = None) -> sqlite3.Cursor:
-        """Raw ``events`` rows: what :meth:`events` or :meth:`incident_events` reads.
-
-        For readers that decode many rows at once with :func:`decode_rows`.
-        """
-        if incident is None:
-            return self.conn.execute(_ALL_ROWS, [0])
-        return self.conn.execute(_INCIDENT_ROWS, [incident])
-
-    def incident_events(self, incident_id: str) -> list[Event]:
-        """An incident's events plus the ``call_received`` events of its calls, in order.
-
-        A call rings before its incident exists, so its ``call_received`` event
-        carries no incident; it is linked through ``data.call``.
-        """
-        return [row_to_event(row) for row in self.conn.execute(_INCIDENT_ROWS, [incident_id])]
-
-    def event_count(self) -> int:
-        """How many events the log holds."""
-        return self.conn.execute("SELECT count(*) FROM events").fetchone()[0]
-
-    def incident(self, incident_id: str) -> Incident:
-        """The projected incident.
-
-        Raises:
-            UnknownIncidentError: The log has no such incident.
-        """
-        found = load_incident(self.conn, incident_id)
-        if found is None:
-            raise UnknownIncidentError(f"{self.path}: no incident {incident_id}")
-        return found
-
-    def incidents(self, status: str | None = None) -> list[Incident]:
-        """Projected incidents, oldest first, optionally of one status."""
-        sql = f"SELECT {', '.join(INCIDENT_COLS)} FROM incidents"
-        rows = (self.conn.execute(sql + " WHERE status = ? ORDER BY id", [status]) if status
-                else self.conn.execute(sql + " ORDER BY id"))
-        return [Incident(*row) for row in rows]
-
-    def pending_orders(self) -> list[OutboxEntry]:
-        """The recovery query: orders written but not yet acknowledged by the broker."""
-        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in OUTBOX_COLS)} FROM outbox " \
-              "WHERE state = 'pending' ORDER BY sent_seq"
-        return [OutboxEntry(*row) for row in self.conn.execute(sql)]
-
-    def unacknowledged_orders(self) -> list[OutboxEntry]:
-        """Orders whose latest send has neither a recipient's report nor a timeout yet."""
-        sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in OUTBOX_COLS)} FROM outbox " \
-              "WHERE status IS NULL AND timeouts < attempts ORDER BY sent_seq"
-        return [OutboxEntry(*row) for row in self.conn.execute(sql)]
-
-    def outbox_entry(self, order_id: str) -> OutboxEntry | None:
-        """The outbox row of an order, delivered or not."""
-        return load_order(self.conn, order_id)
 
     def close(self) -> None:
         """Close the database connection."""

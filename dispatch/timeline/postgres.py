@@ -29,8 +29,14 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from dispatch.clock import Clock, SystemClock
-from dispatch.errors import LogFull, LogReadOnly, LogUnreachable, TimelineError
+from dispatch.clock import Clock
+from dispatch.errors import (
+    LogFull,
+    LogReadOnly,
+    LogUnreachable,
+    LogUnwritable,
+    TimelineError,
+)
 from dispatch.timeline.log import Timeline
 
 log = logging.getLogger(__name__)
@@ -50,15 +56,21 @@ def shown_url(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-@lru_cache(maxsize=512)
 def to_postgres(sql: str) -> str:
     """The log's SQL (SQLite dialect, ``?`` placeholders) in PostgreSQL's dialect.
 
     The log's statements hold no literal ``%`` (psycopg's placeholder mark).
     """
+    return _converted(sql)[0]
+
+
+@lru_cache(maxsize=512)
+def _converted(sql: str) -> tuple[str, bool]:
+    """The statement in PostgreSQL's dialect, and whether its parameters are numbered."""
+    named = re.search(r"\?\d", sql) is not None
     sql = re.sub(r"json_extract\((\w+), '\$\.(\w+)'\)", r"(\1::jsonb ->> '\2')", sql)
     sql = re.sub(r"\?(\d+)", r"%(p\1)s", sql)
-    return sql.replace("?", "%s")
+    return sql.replace("?", "%s"), named
 
 
 class PgConnection:
@@ -108,11 +120,11 @@ class PgConnection:
             LogUnreachable: The server cannot be reached (the connection is
                 dropped; the next statement reconnects).
         """
-        if isinstance(params, dict) or re.search(r"\?\d", sql):
-            params = {f"p{i + 1}": v for i, v in enumerate(params)} \
-                if not isinstance(params, dict) else params
+        text, named = _converted(sql)
+        if named and not isinstance(params, dict):
+            params = {f"p{i + 1}": v for i, v in enumerate(params)}
         try:
-            return self.raw.execute(to_postgres(sql), params or None)
+            return self.raw.execute(text, params or None)
         except self._psycopg.OperationalError as exc:
             raise self.lost(exc) from None
 
@@ -212,12 +224,7 @@ class PgTimeline(Timeline):
 
         self.url = url
         self.path = shown_url(url)  # type: ignore[assignment]
-        self.tz = tz
-        self.clock = clock or SystemClock()
-        self.read_only = read_only
-        self.fault = None
-        self.warnings = []
-        self._health = []
+        self._start(tz, clock, read_only)
         self._listener: _Listener | None = None
         self.conn = PgConnection(url)  # type: ignore[assignment]
         import psycopg
@@ -238,9 +245,9 @@ class PgTimeline(Timeline):
         conn.execute("COMMIT")
 
     def _translate(self, exc: BaseException) -> BaseException:
-        if isinstance(exc, LogUnreachable | LogFull | LogReadOnly):
+        # PgConnection already turned the server's errors into the log's own.
+        if isinstance(exc, LogUnwritable):
             self._set_fault(exc)
-            return exc
         return exc
 
     def changed(self) -> bool:
