@@ -66,6 +66,9 @@ class IncidentView:
     priority: int | None = None
     status: str = IncidentStatus.OPEN.value
     location: dict[str, Any] = field(default_factory=dict)
+    #: The location was set from the call (the caller's or gateway's), not yet confirmed
+    #: by the operator.
+    location_from_call: bool = False
     recipients: dict[str, str] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
     advice: list[str] = field(default_factory=list)
