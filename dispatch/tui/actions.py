@@ -166,17 +166,25 @@ class FloorActions:
         self.query_one("#answer", Input).focus()
 
     def action_advice(self: FloorScreen) -> None:
-        """Mark the advice on the banner as read to the caller."""
+        """Mark the highlighted advice item as read to the caller; highlight the next due."""
         incident = self._incident()
         guide = self._guide(incident) if incident else None
         if guide is None or incident is None:
             return
+        from dispatch.tui.pane import IncidentPane
+
+        pane = self.query_one(IncidentPane)
         given = self.desk.board.incidents[incident].advice
-        due = [a for a in guide.advice if a.id not in given]
-        if not due:
+        if all(a.id in given for a in guide.advice):
             self.notify(t("advice_done", self.lang, incident=incident))
             return
-        self.act("give_advice", incident, due[0].id)
+        target = pane.advice_target(incident, guide, given)
+        if target is None or target in given:  # moved onto one given already: the next due
+            target = pane.advice_move(incident, guide, given, not_given=True)
+        if target is not None and self.act("give_advice", incident, target):
+            pane.advice_move(incident, guide, self.desk.board.incidents[incident].advice,
+                             not_given=True, start=target)
+            self.draw_pane()
 
     def action_dispatch(self: FloorScreen) -> None:
         """Send every recommended order not yet sent."""

@@ -33,16 +33,22 @@ from dispatch.desk.timers import Deadline
 from dispatch.model import format_stake
 from dispatch.tui.texts import clock_left, duration, kind_label, label, t
 
-#: Column keys, in display order, with their widths in terminal cells.
+#: Column keys, in display order, with their widths in terminal cells (text only: each
+#: cell starts with one blank, :data:`GAP`).  With the owner's column the floor's board
+#: fits 120 columns and its scrollbar; the deadline's column holds the longest label and
+#: time (``investigate -23h59``).
 COLUMNS: tuple[tuple[str, int], ...] = (
-    ("id", 13), ("priority", 4), ("kind", 10), ("place", 14), ("jurisdiction", 10),
-    ("status", 8), ("age", 5), ("deadline", 14), ("110", 4), ("119", 4), ("120", 4),
+    ("id", 13), ("priority", 4), ("kind", 9), ("place", 13), ("jurisdiction", 11),
+    ("status", 8), ("age", 4), ("deadline", 18), ("110", 4), ("119", 4), ("120", 4),
     ("section", 4),
 )
+#: The blank before each cell: the DataTable's own padding (one each side) would take
+#: two cells per column, and the board would not fit 120 columns.
+GAP = 1
 SERVICES = ("110", "119", "120", "section")
 #: The owner column (operator, and seat when known): the floor's board shows it after
 #: the status; a board of one desk (the benchmark's) goes without.
-OWNER_COLUMN: tuple[str, int] = ("owner", 12)
+OWNER_COLUMN: tuple[str, int] = ("owner", 9)
 OWNER_AT = 6
 
 
@@ -131,7 +137,9 @@ def row_cells(inc: IncidentView, now: datetime, deadline: Deadline | None, lang:
 def _text(cell: Cell) -> Text:
     # Cached: most cells repeat (statuses, marks, kinds), and a filled board makes 120,000.
     # DataTable only reads a cell's Text; it never changes it.
-    return Text(cell[0], style=cell[1], no_wrap=True, overflow="ellipsis")
+    out = Text(" " * GAP, no_wrap=True, overflow="ellipsis")
+    out.append(cell[0], style=cell[1])
+    return out
 
 
 class IncidentBoard(DataTable):
@@ -155,6 +163,7 @@ class IncidentBoard(DataTable):
                  names: Mapping[str, str] | None = None, load: bool = True,
                  owner: bool = False, me: str | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("cell_padding", 0)  # a blank of our own instead (GAP)
         kwargs.setdefault("zebra_stripes", True)
         super().__init__(**kwargs)
         self.source = board
@@ -193,7 +202,8 @@ class IncidentBoard(DataTable):
             return
         self._ready = True
         for key, width in self.columns_shown:
-            self.add_column(Text(t(f"col.{key}", self.lang), no_wrap=True), width=width, key=key)
+            self.add_column(Text(" " * GAP + t(f"col.{key}", self.lang), no_wrap=True,
+                                 overflow="ellipsis"), width=width + GAP, key=key)
         if self._load_on_mount:
             self._pending.update(self.source.incidents)
             self.flush()

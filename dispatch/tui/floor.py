@@ -23,12 +23,14 @@ from textual.widgets import DataTable, Input, Static
 from dispatch.desk import timers
 from dispatch.desk.roles import Operator
 from dispatch.desk.timers import Deadline
+from dispatch.errors import DispatchError
 from dispatch.model import Event, EventType
 from dispatch.tui.actions import FloorActions
 from dispatch.tui.board import IncidentBoard
 from dispatch.tui.pane import IncidentPane
+from dispatch.tui.pane_parts import required_done
 from dispatch.tui.queue import CallQueue
-from dispatch.tui.status import StatusBar, banner_text, status_text
+from dispatch.tui.status import StatusBar, banner_text, status_parts
 from dispatch.tui.texts import label, t
 
 #: Events that change the call queue, the status bar (a hand-over changes the count of
@@ -37,7 +39,9 @@ from dispatch.tui.texts import label, t
 #: elsewhere leaves this queue at the next flush.
 QUEUE_EVENTS = {EventType.CALL_RECEIVED, EventType.CALL_ANSWERED, EventType.INCIDENT_OPENED,
                 EventType.INCIDENT_TRANSFERRED}
-ALERTS_SHOWN = 6
+ALERTS_SHOWN = 12
+#: Seconds an alert stays highlighted in the alerts column.
+ALERT_FRESH_S = 60
 
 
 class FloorScreen(FloorActions, Screen[None]):
@@ -65,10 +69,16 @@ class FloorScreen(FloorActions, Screen[None]):
     #banner.peak { background: $warning; color: $background; display: block; }
     CallQueue { border-bottom: solid $primary; }
     #board { height: 1fr; min-height: 6; }
-    #lower { height: 55%; border-top: solid $primary; }
-    #pane { width: 2fr; }
-    #alerts { width: 1fr; border-left: solid $primary; padding: 0 1; }
-    #keys { height: 1; background: $panel; padding: 0 1; }
+    #lower { height: 58%; min-height: 20; border-top: solid $primary; }
+    #pane { width: 1fr; }
+    #alerts { width: 26%; border-left: solid $primary; padding: 0 1; overflow: hidden; }
+    #alerts .title { text-style: bold; }
+    #keys { height: 1; background: $panel; padding: 0 1; text-wrap: nowrap;
+            text-overflow: ellipsis; overflow: hidden; }
+    /* Notifications (command feedback only: alerts go to their column) stack over the
+       alerts column, above the keys line, never over the pane's advice and orders. */
+    ToastRack { max-height: 50%; scrollbar-size-vertical: 0; }
+    Toast { width: 24%; max-width: 24%; padding: 0 1; margin-top: 1; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -149,7 +159,7 @@ class FloorScreen(FloorActions, Screen[None]):
         with Horizontal(id="lower"):
             yield IncidentPane(self.lang, pii=self.pii, id="pane")
             with Vertical(id="alerts"):
-                yield Static(t("alerts.title", self.lang), classes="title")
+                yield Static(t("alerts.title", self.lang), id="alerts-title", classes="title")
                 yield Static("", id="alert-lines")
         yield Static(t("keys", self.lang), id="keys")
 
@@ -216,6 +226,7 @@ class FloorScreen(FloorActions, Screen[None]):
         self._dirty = True
         self._pane_dirty = True
         self.flush()
+        self.draw_alerts(announce=False)  # fresh alerts fade
 
     def _deadlines(self) -> None:
         self.deadlines = timers.running(self.desk)
@@ -249,7 +260,7 @@ class FloorScreen(FloorActions, Screen[None]):
         mine = None
         if self.table.only is not None:
             mine = (self.table.row_count, len(self.desk.board.incidents))
-        self.query_one(StatusBar).show(status_text(
+        self.query_one(StatusBar).show(status_parts(
             self.desk, self.operator, self.lang, self.tz, centre=self.centre,
             breached=breached, tag=tag, log_state=state, mine=mine))
         alarm = self.query_one("#log-fault", Static)
@@ -286,7 +297,11 @@ class FloorScreen(FloorActions, Screen[None]):
                 and alert.text.get("owner") != self.operator.id)
 
     def draw_alerts(self, *, announce: bool = True) -> None:
-        """The latest alerts (never modal); new ones also pop up as notifications."""
+        """The latest alerts, newest first, the fresh ones highlighted (never modal).
+
+        Alerts are not notifications: they stay in their column, so a burst of them
+        never covers the pane.  Only an incident handed to this operator also pops up.
+        """
         alerts = self.desk.board.alerts
         new = []
         for alert in reversed(alerts):  # the board keeps only the latest 200: walk back
@@ -295,22 +310,24 @@ class FloorScreen(FloorActions, Screen[None]):
             new.append(alert)
         new.reverse()
         self._last_alert = alerts[-1] if alerts else None
+        now = self.desk.clock.now()
         out = Text()
+        fresh = 0
         for alert in alerts[-ALERTS_SHOWN:][::-1]:
-            out.append_text(self.alert_line(alert))
+            line = self.alert_line(alert)
+            if (now - alert.at).total_seconds() < ALERT_FRESH_S:
+                fresh += 1
+                line.stylize("reverse")
+            out.append_text(line)
             out.append("\n")
+        self.query_one("#alerts-title", Static).update(
+            t("alerts.new", self.lang, count=fresh) if fresh else t("alerts.title", self.lang))
         self.query_one("#alert-lines", Static).update(out)
         if not announce:
             return
-        # An incident handed to me always pops up, however many alerts came at once;
-        # a hand-over between others is only listed.
         for alert in new:
             if self.is_mine(alert):
                 self.notify(self.alert_line(alert).plain, severity="warning", timeout=30)
-        shown = [a for a in new if a.kind != "transferred"]
-        for alert in shown[-3:]:
-            self.notify(self.alert_line(alert).plain,
-                        severity="error" if alert.kind in ("escalated", "breach") else "warning")
 
     def phrase(self, incident: str | None) -> str:
         """The service phrase for the moment: greeting, hold, closing (apology in outage)."""
@@ -323,13 +340,16 @@ class FloorScreen(FloorActions, Screen[None]):
         if inc.id in self.hold:
             return service.phrase("hold", self.lang)
         wanted: set[str] = set()
+        advised = True
         if inc.kind:
             try:
-                wanted = {r.service.value
-                          for r in self.desk.guidance(inc.id, self.lang).services}
+                guide = self.desk.guidance(inc.id, self.lang)
             except Exception:  # no guidance (a replay before the playbook): greet
-                wanted = set()
-        if not inc.open or (inc.orders and wanted <= inc.services_sent()):
+                guide = None
+            if guide is not None:
+                wanted = {r.service.value for r in guide.services}
+                advised = required_done(guide, inc.advice)
+        if not inc.open or (inc.orders and wanted <= inc.services_sent() and advised):
             return service.phrase("closing", self.lang)
         return service.phrase("greeting", self.lang, centre=self.centre or "",
                               operator=self.operator.id if self.operator else "")
@@ -341,6 +361,21 @@ class FloorScreen(FloorActions, Screen[None]):
         self.query_one(IncidentPane).show(
             self.desk, current, tz=self.tz, asked=self.asked.get(current or "", set()),
             phrase=self.phrase(current), deadlines=tuple(self.deadlines))
+
+    def action_advice_next(self) -> None:
+        """Move the advice banner's highlight to the next item (given or not)."""
+        incident = self.current
+        inc = self.desk.board.incidents.get(incident or "")
+        if inc is None or not inc.kind:
+            self.notify(t("no_incident", self.lang), severity="warning")
+            return
+        try:
+            guide = self.desk.guidance(inc.id, self.lang)
+        except DispatchError as exc:
+            self.notify(t("refused", self.lang, reason=str(exc)), severity="warning")
+            return
+        self.query_one(IncidentPane).advice_move(inc.id, guide, inc.advice, not_given=False)
+        self.draw_pane()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """Another incident selected: show it."""

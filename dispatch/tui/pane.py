@@ -1,10 +1,12 @@
 """The incident pane: everything the operator works with for the selected incident.
 
-It draws what the desk holds (the incident, the playbook's guidance, the
-orders) and offers three inputs: the location (the parsed place shows live
-as the stake is typed), the answer to the current question, and a note
-(a forbidden phrase is flagged as it is typed).  What those inputs submit is
-the floor's business: it turns them into desk commands.
+Two columns under a one-line head.  The left one scrolls: the caller, the
+location (the parsed place shows live as the stake is typed; a place taken
+from the call is prefilled, for Enter to confirm), the playbook, the
+questions and the notes.  The right one never scrolls and is always on
+screen: the phrase to say, the safety-advice banner (every item with its
+state, the one being read in full), the orders and the next deadline.  What
+the inputs submit is the floor's business: it turns them into desk commands.
 """
 
 from __future__ import annotations
@@ -13,36 +15,65 @@ from datetime import tzinfo
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
-from dispatch.desk.board import IncidentView
+from dispatch.desk.views import IncidentView
 from dispatch.errors import DispatchError
-from dispatch.model import mask_phone
+from dispatch.model import format_stake, mask_phone
 from dispatch.tui.board import place_of
-from dispatch.tui.texts import clock_left, duration, kind_label, label, t
+from dispatch.tui.pane_parts import (
+    advice_text,
+    deadline_text,
+    following,
+    highlighted,
+    orders_text,
+    questions_text,
+    show_value,
+)
+from dispatch.tui.texts import kind_label, label, t
 
-ADVICE_STYLE = "bold black on yellow"
+__all__ = ["IncidentPane", "call_place", "show_value"]
 
 
-def show_value(value: Any, lang: str) -> str:
-    """An answer as the operator reads it."""
-    if value is None:
-        return t("unknown", lang)
-    if isinstance(value, bool):
-        return t("yes" if value else "no", lang)
-    return str(value)
+def call_place(location: dict[str, Any]) -> str:
+    """The call's place as the operator would type it (what Enter confirms)."""
+    if location.get("text"):
+        return str(location["text"])
+    road, km = location.get("road"), location.get("km")
+    if road and km is not None:
+        return f"{road} {format_stake(km)}"
+    if location.get("lat") is not None and location.get("lon") is not None:
+        return f"{location['lat']},{location['lon']}"
+    return ""
 
 
-class IncidentPane(VerticalScroll):
-    """The selected incident, its guidance, orders and notes."""
+class IncidentPane(Vertical):
+    """The selected incident, its guidance, orders and notes.
+
+    Attributes:
+        advice_cursor: Incident id → the advice item highlighted on its banner
+            (absent: the first not yet given).
+    """
 
     DEFAULT_CSS = """
     IncidentPane { padding: 0 1; }
-    IncidentPane Input { height: 3; margin: 0 0; }
+    IncidentPane #head { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    IncidentPane #pane-body { height: 1fr; }
+    IncidentPane #pane-info { width: 45%; height: 1fr; padding-right: 1;
+                              scrollbar-size-vertical: 1; }
+    IncidentPane #pane-act { width: 1fr; height: 1fr; padding-left: 1;
+                             border-left: solid $primary 50%; }
+    IncidentPane #advice-box { height: 1fr; min-height: 3; scrollbar-size-vertical: 1; }
     IncidentPane #advice { background: $warning 30%; }
+    IncidentPane #orders { margin-top: 1; }
+    IncidentPane #deadline { height: 1; }
+    IncidentPane Input { height: 3; margin: 0 0; }
+    IncidentPane Input > .input--placeholder { color: $text-muted; text-style: italic; }
     IncidentPane .section { margin-top: 1; }
+    IncidentPane #location.from-call { color: $warning; }
     """
 
     def __init__(self, lang: str = "en", *, pii: bool = True, **kwargs: Any) -> None:
@@ -50,24 +81,34 @@ class IncidentPane(VerticalScroll):
         self.lang = lang
         self.pii = pii
         self.incident: str | None = None
+        self.advice_cursor: dict[str, str] = {}
+        self._prefilled: str | None = None
+        self._last: tuple[Any, ...] | None = None
+        self._map_names: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
-        """Head, caller, phrase, location, guidance, orders, notes."""
+        """The head; what scrolls on the left, what always shows on the right."""
         lang = self.lang
         yield Static(t("pane.empty", lang), id="head")
-        yield Static("", id="caller")
-        yield Static("", id="phrase")
-        yield Static("", id="advice")
-        yield Static(t("pane.location", lang), id="location-title", classes="section")
-        yield Input(placeholder="G4 K1024+300", id="stake")
-        yield Static("", id="parsed")
-        yield Static("", id="playbook", classes="section")
-        yield Static("", id="questions")
-        yield Input(placeholder=t("pane.answer_hint", lang), id="answer")
-        yield Static("", id="orders", classes="section")
-        yield Static(t("pane.notes", lang), id="notes", classes="section")
-        yield Input(id="note")
-        yield Static("", id="note-check")
+        with Horizontal(id="pane-body"):
+            with VerticalScroll(id="pane-info"):
+                yield Static("", id="caller")
+                yield Static("", id="location", classes="section")
+                yield Input(placeholder=t("pane.stake_hint", lang), id="stake")
+                yield Static("", id="parsed")
+                yield Static("", id="playbook", classes="section")
+                yield Static("", id="questions")
+                yield Input(placeholder=t("pane.answer_hint", lang), id="answer")
+                yield Static(t("pane.notes", lang), id="notes-title", classes="section")
+                yield Static("", id="notes")
+                yield Input(id="note")
+                yield Static("", id="note-check")
+            with Vertical(id="pane-act"):
+                yield Static("", id="phrase")
+                with VerticalScroll(id="advice-box"):
+                    yield Static("", id="advice")
+                yield Static("", id="orders")
+                yield Static("", id="deadline")
 
     # -- drawing ------------------------------------------------------------------
 
@@ -76,9 +117,21 @@ class IncidentPane(VerticalScroll):
         widget.update(content)
         widget.display = bool(content.plain if isinstance(content, Text) else content)
 
+    def _width(self) -> int | None:
+        """The cells a line of the right column has (``None`` before the first layout)."""
+        width = self.query_one("#advice-box").scrollable_content_region.width
+        return width - 1 if width > 1 else None  # room for the box's scrollbar
+
+    def on_resize(self, _event: events.Resize) -> None:
+        """Fit the right column again to its new width."""
+        if self._last is not None:
+            self.show(*self._last[0], **self._last[1])
+
     def show(self, desk: Any, incident: str | None, *, tz: tzinfo, asked: set[str],
              phrase: str = "", deadlines: tuple[Any, ...] = ()) -> None:
         """Draw ``incident`` (``None``: nothing selected)."""
+        self._last = ((desk, incident), {"tz": tz, "asked": asked, "phrase": phrase,
+                                         "deadlines": deadlines})
         lang = self.lang
         inc = desk.board.incidents.get(incident or "")
         if self.incident != incident:
@@ -87,12 +140,17 @@ class IncidentPane(VerticalScroll):
                 self.query_one(f"#{input_id}", Input).value = ""
             self._set("parsed", "")
             self._set("note-check", "")
+            self._prefilled = None
         self.incident = incident
         if inc is None:
             self._set("head", t("pane.empty", lang))
-            for section in ("caller", "phrase", "advice", "playbook", "questions", "orders"):
-                self._set(section, "")
+            for part in ("caller", "phrase", "advice", "playbook", "questions", "orders",
+                         "deadline", "notes"):
+                self._set(part, "")
+            self._set("location", Text(t("pane.location", lang), style="bold underline"))
             return
+        now = desk.clock.now()
+        width = self._width()
         self._set("head", self._head(inc, tz))
         self._set("caller", self._caller(desk, inc))
         self._set("phrase", Text(t("pane.phrase", lang, phrase=phrase), style="italic cyan")
@@ -103,19 +161,43 @@ class IncidentPane(VerticalScroll):
                 guide = desk.guidance(inc.id, lang)
             except DispatchError:
                 guide = None
-        self._set("advice", self._advice(inc, guide))
-        self._set("location-title", self._location(inc))
+        self._set("advice", advice_text(guide, inc.advice, self.advice_cursor.get(inc.id),
+                                        lang, width)
+                  if guide is not None and inc.open else "")
+        self._set("location", self._location(desk, inc))
+        self._prefill(inc)
         self._set("playbook", self._playbook(desk, inc, guide))
         self._set("questions", self._questions(desk, inc, guide, asked))
-        self._set("orders", self._orders(desk, inc, guide, deadlines))
+        self._set("orders", orders_text(inc, guide, now, lang, width))
+        self._set("deadline", deadline_text(inc, deadlines, now, lang))
         self._set("notes", self._notes(inc, tz))
+
+    # -- the advice banner's cursor (the floor's g and G move it) -----------------------
+
+    def advice_target(self, incident: str, guide: Any, given: list[str]) -> str | None:
+        """The advice item highlighted on ``incident``'s banner."""
+        return highlighted(guide.advice, given, self.advice_cursor.get(incident))
+
+    def advice_move(self, incident: str, guide: Any, given: list[str], *, not_given: bool,
+                    start: str | None = None) -> str | None:
+        """Move the highlight on from ``start`` (default: the highlighted item) to the next
+        item, or (``not_given``) to the next still due; return where it is now."""
+        at = following(guide.advice, given, start or self.advice_target(incident, guide, given),
+                       not_given=not_given)
+        if at is None:
+            self.advice_cursor.pop(incident, None)
+        else:
+            self.advice_cursor[incident] = at
+        return at
+
+    # -- the left column ------------------------------------------------------------------
 
     def _head(self, inc: IncidentView, tz: tzinfo) -> Text:
         lang = self.lang
         out = Text(t("pane.head", lang, id=inc.id, kind=kind_label(inc.kind, lang),
                      priority=inc.priority or "?", status=label("state", inc.status, lang),
                      opened=inc.opened_at.astimezone(tz).strftime("%H:%M:%S"),
-                     by=inc.opened_by), style="bold")
+                     by=inc.opened_by), style="bold", no_wrap=True, overflow="ellipsis")
         if inc.merged_into:
             out.append("   " + t("pane.merged_into", lang, id=inc.merged_into), style="yellow")
         return out
@@ -135,19 +217,50 @@ class IncidentPane(VerticalScroll):
             out.append("\n" + t("pane.calls", lang, count=len(calls)), style="bold yellow")
         return out
 
-    def _location(self, inc: IncidentView) -> Text:
+    def _map_name(self, desk: Any, kind: str, ident: str) -> str:
+        """A section's (``kind="section"``) or area's name in the pane's language."""
+        if self._map_names is None:
+            zh = self.lang == "zh"
+            self._map_names = {
+                f"{kind}:{item.id}": ((item.names.zh if zh else item.names.en)
+                                      if item.names else "") or item.id
+                for kind, items in (("section", desk.roadmap.sections),
+                                    ("area", desk.roadmap.jurisdictions))
+                for item in items}
+        return self._map_names.get(f"{kind}:{ident}", ident)
+
+    def _location(self, desk: Any, inc: IncidentView) -> Text:
         lang = self.lang
         out = Text(t("pane.location", lang), style="bold underline")
         loc = inc.location
-        if loc:
-            out.append("\n" + t("pane.location_now", lang, place=place_of(loc)), style="bold")
-            extra = " ".join(str(v) for v in (loc.get("direction"), loc.get("section"),
-                                               loc.get("jurisdiction")) if v)
-            if extra:
-                out.append(f"  {extra}")
-        else:
+        self.query_one("#location").set_class(bool(loc) and inc.location_from_call, "from-call")
+        if not loc:
             out.append("\n" + t("pane.unplaced", lang), style="dim")
+            return out
+        extra = []
+        if loc.get("direction"):
+            extra.append(str(loc["direction"]))
+        if loc.get("section"):
+            extra.append(t("pane.section", lang,
+                           name=self._map_name(desk, "section", str(loc["section"]))))
+        if loc.get("jurisdiction"):
+            extra.append(t("pane.area", lang,
+                           name=self._map_name(desk, "area", str(loc["jurisdiction"]))))
+        where = "  ".join([place_of(loc), *extra])
+        if inc.location_from_call:
+            out.append("\n" + t("pane.location_call", lang, place=where), style="bold yellow")
+        else:
+            out.append("\n" + t("pane.location_now", lang, place=where), style="bold green")
         return out
+
+    def _prefill(self, inc: IncidentView) -> None:
+        """The call's place in the stake field, once per selection: Enter confirms it."""
+        if not inc.location_from_call or self._prefilled == inc.id:
+            return
+        stake = self.query_one("#stake", Input)
+        if not stake.value:
+            stake.value = call_place(inc.location)
+            self._prefilled = inc.id
 
     def parsed(self, desk: Any, text: str) -> None:
         """Show where the stake being typed is (live, as each key is typed)."""
@@ -176,18 +289,6 @@ class IncidentPane(VerticalScroll):
             t("pane.forbidden", self.lang, phrase=h.phrase, instead=h.instead) for h in hits),
             style="bold red") if hits else "")
 
-    def _advice(self, inc: IncidentView, guide: Any) -> Text:
-        if guide is None or not inc.open:
-            return Text("")
-        due = [a for a in guide.advice if a.id not in inc.advice]
-        if not due:
-            return Text("")
-        out = Text(t("pane.advice", self.lang), style=ADVICE_STYLE)
-        for n, advice in enumerate(due):
-            style = ADVICE_STYLE if n == 0 else "bold yellow"
-            out.append(f"\n {'▶' if n == 0 else ' '} {advice.text}", style=style)
-        return out
-
     def _playbook(self, desk: Any, inc: IncidentView, guide: Any) -> Text:
         lang = self.lang
         if guide is not None:
@@ -202,76 +303,17 @@ class IncidentPane(VerticalScroll):
                       words=", ".join(best.words) or "-"), style="bold cyan")
 
     def _questions(self, desk: Any, inc: IncidentView, guide: Any, asked: set[str]) -> Text:
-        lang = self.lang
         if guide is None:
             return Text("")
-        out = Text(t("pane.questions", lang), style="bold underline")
-        spec = desk.playbooks.get(inc.kind)
-        calls = [desk.board.calls[c] for c in inc.calls if c in desk.board.calls]
         known: dict[str, Any] = {}
-        for call in calls:
+        for call in (desk.board.calls[c] for c in inc.calls if c in desk.board.calls):
             known.update(call.answers)
-        for q in spec.questions:
-            if q.id in inc.answers:
-                out.append(f"\n  ✓ {q.text.get(lang)}: ", style="dim")
-                out.append(show_value(inc.answers[q.id], lang), style="green")
-        for n, q in enumerate(guide.questions):
-            out.append(f"\n {'▶' if n == 0 else ' '} {q.text}", style="bold" if n == 0 else "")
-            if q.choices:
-                out.append("  [" + " / ".join(f"{c}={lbl}" for c, lbl in q.choices) + "]",
-                           style="dim")
-            if q.id in asked and q.id in known:
-                out.append("   " + t("pane.caller_answers", lang,
-                                     value=show_value(known[q.id], lang)),
-                           style="bold magenta")
-        return out
-
-    def _orders(self, desk: Any, inc: IncidentView, guide: Any,
-                deadlines: tuple[Any, ...]) -> Text:
-        lang = self.lang
-        now = desk.clock.now()
-        out = Text()
-        sent = inc.services_sent()
-        todo = [r for r in (guide.services if guide else ()) if r.service.value not in sent]
-        if todo and inc.open:
-            out.append(t("pane.orders", lang), style="bold underline")
-            for rec in todo:
-                out.append(f"\n  + {rec.service.label[lang]}: ", style="bold cyan")
-                out.append(rec.reason)
-        if guide is not None and guide.depends and inc.open:
-            items = ", ".join(f"{d.target}({'/'.join(d.on)})" for d in guide.depends[:6])
-            out.append(("\n" if out.plain else "") + t("pane.waits", lang, items=items),
-                       style="dim")
-        if inc.orders:
-            out.append(("\n" if out.plain else "") + t("pane.orders_sent", lang),
-                       style="bold underline")
-            for order in inc.orders.values():
-                eta = t("pane.eta", lang, minutes=order.eta_s // 60) if order.eta_s else ""
-                tries = t("pane.attempts", lang, count=order.attempts) if order.attempts > 1 \
-                    else ""
-                state = label("order", order.state, lang)
-                out.append("\n  " + t("pane.order", lang, to=order.to, state=state,
-                                      age=duration((now - order.sent_at).total_seconds()),
-                                      eta=eta, attempts=tries))
-                if order.escalated_phone and order.state in ("sent", "delivered"):
-                    out.append(t("pane.escalated", lang, phone=order.escalated_phone),
-                               style="bold white on red")
-        mine = [d for d in deadlines if d.incident == inc.id]
-        if mine and inc.open:
-            d = mine[0]
-            left = (d.due_at - now).total_seconds()
-            out.append("\n" + t("pane.deadline", lang, kind=label("deadline", d.kind, lang),
-                                left=clock_left(left)),
-                       style="bold white on red" if d.breached or left < 0 else "bold")
-        if inc.kind == "complaint":
-            done, due = t("pane.done", lang), t("pane.due", lang)
-            out.append("\n" + t("pane.complaint", lang,
-                                inv=done if inc.investigated_at else due,
-                                cb=done if inc.callback_at else due), style="bold")
-        return out
+        return questions_text(desk.playbooks.get(inc.kind), inc, guide, asked, known,
+                              self.lang)
 
     def _notes(self, inc: IncidentView, tz: tzinfo) -> Text:
-        out = Text(t("pane.notes", self.lang), style="bold underline")
-        for at, actor, note in inc.notes[-5:]:
-            out.append(f"\n  {at.astimezone(tz).strftime('%H:%M')} {actor}: {note}")
+        out = Text()
+        for n, (at, actor, note) in enumerate(inc.notes[-5:]):
+            out.append(("\n" if n else "") + f"  {at.astimezone(tz).strftime('%H:%M')} "
+                       f"{actor}: {note}")
         return out

@@ -15,10 +15,83 @@ MODE_STYLE = {"normal": "bold white on dark_green", "peak": "bold black on yello
               "outage": "bold white on red"}
 
 
+#: A part of the status bar: its renderings, fullest first, each with the value of
+#: keeping it (the bar steps the part of lowest value down, or drops it, until it fits).
+Part = list[tuple[int, Text]]
+SEP = "  "
+
+
+def status_parts(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
+                 centre: str = "", breached: int = 0, tag: str = "",
+                 log_state: str | None = None, mine: tuple[int, int] | None = None
+                 ) -> list[Part]:
+    """The status bar's parts, in display order (see :func:`status_text` for the args)."""
+    board = desk.board
+    parts: list[Part] = []
+    if tag:
+        parts.append([(100, Text(f" {tag} ", style="bold black on cyan"))])
+    if log_state:
+        parts.append([(100, Text(f" {t(f'status.log.{log_state}', lang)} ",
+                                 style="bold white on red"))])
+    if centre:
+        parts.append([(20, Text(centre, style="bold"))])
+    if operator is not None:
+        parts.append([(25, Text(t("status.operator", lang, operator=operator.id,
+                                  role=t(f"role.{operator.role.value}", lang)))),
+                      (45, Text(operator.id))])
+    now = desk.clock.now().astimezone(tz)
+    parts.append([(15, Text(now.strftime("%Y-%m-%d %H:%M:%S"), style="bold")),
+                  (65, Text(now.strftime("%H:%M:%S"), style="bold"))])
+    mode = board.mode if board.mode in MODE_STYLE else "normal"
+    parts.append([(95, Text(f" {t(f'status.mode.{mode}', lang)} ", style=MODE_STYLE[mode]))])
+    if board.link_up is None:
+        parts.append([(10, Text(t("status.link.none", lang), style="dim"))])
+    elif board.link_up:
+        parts.append([(50, Text("● " + t("status.link.up", lang), style="green"))])
+    else:
+        parts.append([(90, Text("● " + t("status.link.down", lang), style="bold red"))])
+    waiting = len(board.waiting_orders())
+    parts.append([(80 if waiting else 30, Text(t("status.outbox", lang, count=waiting),
+                                               style="bold yellow" if waiting else ""))])
+    parts.append([(60, Text(t("status.open", lang, count=len(board.open_incidents()))))])
+    if mine is not None:
+        parts.append([(70, Text(f" {t('status.mine', lang, shown=mine[0], total=mine[1])} ",
+                                style="bold black on cyan"))])
+    parts.append([(85 if breached else 35, Text(t("status.breached", lang, count=breached),
+                                                style="bold white on red" if breached else ""))])
+    return parts
+
+
+def fit_parts(parts: list[Part], width: int | None = None) -> Text:
+    """The parts joined; the least valuable shortened or dropped first until ``width`` fits."""
+    level = [0] * len(parts)
+
+    def line() -> Text:
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        shown = [part[n][1] for part, n in zip(parts, level, strict=True) if n < len(part)]
+        for i, text in enumerate(shown):
+            if i:
+                bar.append(SEP)
+            bar.append_text(text)
+        return bar
+
+    bar = line()
+    while width is not None and bar.cell_len > width:
+        steps = [(part[n][0], i) for i, (part, n) in enumerate(zip(parts, level, strict=True))
+                 if n < len(part)]
+        if len(steps) <= 1:
+            break
+        _, cheapest = min(steps)
+        level[cheapest] += 1
+        bar = line()
+    return bar
+
+
 def status_text(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
                 centre: str = "", breached: int = 0, tag: str = "",
-                log_state: str | None = None, mine: tuple[int, int] | None = None) -> Text:
-    """The status bar's line.
+                log_state: str | None = None, mine: tuple[int, int] | None = None,
+                width: int | None = None) -> Text:
+    """The status bar's line, fitted to ``width`` cells (``None``: everything).
 
     Args:
         desk: The desk (or replay) whose board is shown.
@@ -30,63 +103,35 @@ def status_text(desk: Any, operator: Operator | None, lang: str, tz: tzinfo, *,
         tag: Drill or replay state, shown first.
         log_state: Why the log takes no writes (``full``, ``read_only``…), if it does not.
         mine: The board shows only the operator's incidents: (shown, of all).
+        width: The cells the line has; the least useful parts go first (the centre's
+            name, the date, the operator's role…), the mode, alarms and counts last.
     """
-    board = desk.board
-    bar = Text(no_wrap=True, overflow="ellipsis")
-    sep = "  "
-    if tag:
-        bar.append(f" {tag} ", style="bold black on cyan")
-        bar.append(sep)
-    if log_state:
-        bar.append(f" {t(f'status.log.{log_state}', lang)} ", style="bold white on red")
-        bar.append(sep)
-    if centre:
-        bar.append(centre, style="bold")
-        bar.append(sep)
-    if operator is not None:
-        bar.append(t("status.operator", lang, operator=operator.id,
-                            role=t(f"role.{operator.role.value}", lang)))
-        bar.append(sep)
-    bar.append(desk.clock.now().astimezone(tz).strftime("%Y-%m-%d %H:%M:%S"), style="bold")
-    bar.append(sep)
-    mode = board.mode if board.mode in MODE_STYLE else "normal"
-    bar.append(f" {t(f'status.mode.{mode}', lang)} ", style=MODE_STYLE[mode])
-    bar.append(sep)
-    if board.link_up is None:
-        bar.append(t("status.link.none", lang), style="dim")
-    elif board.link_up:
-        bar.append("● " + t("status.link.up", lang), style="green")
-    else:
-        bar.append("● " + t("status.link.down", lang), style="bold red")
-    bar.append(sep)
-    waiting = len(board.waiting_orders())
-    bar.append(t("status.outbox", lang, count=waiting), style="bold yellow" if waiting else "")
-    bar.append(sep)
-    bar.append(t("status.open", lang, count=len(board.open_incidents())))
-    if mine is not None:
-        bar.append(sep)
-        bar.append(f" {t('status.mine', lang, shown=mine[0], total=mine[1])} ",
-                   style="bold black on cyan")
-    bar.append(sep)
-    bar.append(t("status.breached", lang, count=breached),
-               style="bold white on red" if breached else "")
-    return bar
+    return fit_parts(status_parts(desk, operator, lang, tz, centre=centre, breached=breached,
+                                  tag=tag, log_state=log_state, mine=mine), width)
 
 
 class StatusBar(Static):
-    """One line at the top; repainted only when its text changes."""
+    """One line at the top, fitted to its width; repainted only when its text changes."""
 
     DEFAULT_CSS = "StatusBar { height: 1; background: $panel; padding: 0 1; }"
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown: Text | None = None
+        self._parts: list[Part] | Text | None = None
 
-    def show(self, bar: Text) -> None:
-        """Show ``bar`` if it differs from what is shown."""
-        if bar != self._shown:
-            self._shown = bar
-            self.update(bar)
+    def show(self, bar: list[Part] | Text) -> None:
+        """Show ``bar`` (parts: fitted to the width; a line: as it is) if it changed."""
+        self._parts = bar
+        text = bar if isinstance(bar, Text) else fit_parts(bar, self.content_size.width or None)
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
+
+    def on_resize(self) -> None:
+        """Fit the parts again to the new width."""
+        if self._parts is not None:
+            self.show(self._parts)
 
 
 def banner_text(desk: Any, lang: str, waiting: list[dict[str, Any]] | None = None) -> Text | None:
