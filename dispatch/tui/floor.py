@@ -88,6 +88,7 @@ class FloorScreen(FloorActions, Screen[None]):
         Binding("p", "playbook", show=False),
         Binding("i", "ask", show=False),
         Binding("g", "advice", show=False),
+        Binding("G", "advice_next", show=False),  # temporary: the action table will own it
         Binding("d", "dispatch", show=False),
         Binding("1", "priority(1)", show=False),
         Binding("2", "priority(2)", show=False),

@@ -168,6 +168,7 @@ class IncidentPane(Vertical):
         self._prefill(inc)
         self._set("playbook", self._playbook(desk, inc, guide))
         self._set("questions", self._questions(desk, inc, guide, asked))
+        self.query_one("#answer").display = bool(guide is not None and guide.questions)
         self._set("orders", orders_text(inc, guide, now, lang, width))
         self._set("deadline", deadline_text(inc, deadlines, now, lang))
         self._set("notes", self._notes(inc, tz))

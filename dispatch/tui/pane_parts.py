@@ -26,6 +26,8 @@ from dispatch.tui.texts import clock_left, duration, label, t
 ADVICE_STYLE = "bold black on yellow"
 #: Orders listed at most (recommended and sent together); a line says how many more.
 ORDER_LINES = 8
+#: Orders that need the operator's eye stand out.
+ORDER_STYLE = {"declined": "bold red", "cancelled": "dim", "cleared": "dim green"}
 #: Order states in which the recipient's ETA still means something.
 ETA_STATES = ("accepted", "en_route")
 #: A wrapping unit: one CJK character (a line may break after any), or a word with the
@@ -177,7 +179,8 @@ def order_line(order: OrderView, now: datetime, lang: str) -> Text:
     tries = t("pane.attempts", lang, count=order.attempts) if order.attempts > 1 else ""
     out = Text("  " + t("pane.order", lang, to=order.to, state=label("order", order.state, lang),
                         age=duration((now - order.sent_at).total_seconds()), eta=eta,
-                        attempts=tries))
+                        attempts=tries),
+               style=ORDER_STYLE.get(order.state, ""))
     if order.escalated_phone and order.state in ("sent", "delivered"):
         out.append(t("pane.escalated", lang, phone=order.escalated_phone),
                    style="bold white on red")
@@ -268,8 +271,9 @@ def questions_text(spec: Any, inc: IncidentView, guide: Any, asked: set[str],
     for n, q in enumerate(guide.questions):
         out.append(f"\n {'▶' if n == 0 else ' '} {q.text}", style="bold" if n == 0 else "")
         if q.choices:
-            out.append("  [" + " / ".join(f"{c}={lbl}" for c, lbl in q.choices) + "]",
-                       style="dim")
+            # Either the id or the label is a valid answer: a Chinese operator reads labels.
+            out.append("  [" + " / ".join(f"{c}={lbl}" if lang == "en" else lbl
+                                          for c, lbl in q.choices) + "]", style="dim")
         if q.id in asked and q.id in known:
             out.append("   " + t("pane.caller_answers", lang,
                                  value=show_value(known[q.id], lang, q.choices)),
