@@ -20,10 +20,8 @@ from dispatch.clock import ManualClock
 from dispatch.desk import Desk, Operator, Role
 from dispatch.model import new_id
 from dispatch.timeline import Timeline
-from dispatch.tui.actions import ACTIONS
 from dispatch.tui.app import ConsoleApp
 from dispatch.tui.floor import FloorScreen
-from dispatch.tui.texts import KEYS
 from dispatch.tui.views.seats import SeatsScreen
 
 from .brokers import Mosquitto
@@ -217,12 +215,3 @@ async def test_the_supervisors_floor_view_lists_every_seat(
         assert len(row_a.split()) == 8
         await b.pilot.press("escape")
         assert b.app.screen is b.floor
-
-
-def test_every_action_has_a_key_a_binding_and_a_help_line() -> None:
-    bound = {b.action: b.key for b in FloorScreen.BINDINGS}  # type: ignore[union-attr]
-    assert {action for action, _, _ in ACTIONS} <= set(bound)
-    helped = " / ".join(key for key, _ in KEYS).split(" / ")
-    for action, key in (("mine", "w"), ("transfer", "T"), ("seats", "f")):
-        assert bound[action] == key and key in helped
-        assert (action, key) in {(a, k) for a, k, _ in ACTIONS}

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from textual.widgets import Input
+from rich.text import Text
+from textual import events
+from textual.widgets import Input, Static
 
 from dispatch.errors import Changed, DispatchError, Taken
+from dispatch.tui.keymap import TYPING, keys_line
 from dispatch.tui.prompts import Ask, CallForm, Form
 from dispatch.tui.queue import CallQueue
 from dispatch.tui.texts import kind_label, t
@@ -19,50 +22,41 @@ from dispatch.tui.texts import kind_label, t
 if TYPE_CHECKING:
     from dispatch.tui.floor import FloorScreen
 
-#: (action, key, help text key or English) for the command palette: every action of the floor.
-ACTIONS: tuple[tuple[str, str, dict[str, str]], ...] = (
-    ("answer", "a", {"en": "Answer the oldest call", "zh": "接听最早来电"}),
-    ("type_call", "c", {"en": "Type in a call", "zh": "人工录入来电"}),
-    ("focus_location", "l", {"en": "Set the location", "zh": "输入位置"}),
-    ("playbook", "p", {"en": "Apply the suggested playbook", "zh": "采用建议预案"}),
-    ("ask", "i", {"en": "Ask the next question", "zh": "询问下一项"}),
-    ("advice", "g", {"en": "Mark the safety advice given", "zh": "标记安全提示已告知"}),
-    ("dispatch", "d", {"en": "Send the recommended orders", "zh": "派出建议派单"}),
-    ("priority(1)", "1", {"en": "Priority 1", "zh": "优先级 1"}),
-    ("priority(2)", "2", {"en": "Priority 2", "zh": "优先级 2"}),
-    ("priority(3)", "3", {"en": "Priority 3", "zh": "优先级 3"}),
-    ("priority(4)", "4", {"en": "Priority 4", "zh": "优先级 4"}),
-    ("focus_note", "n", {"en": "Write a note", "zh": "写备注"}),
-    ("hold", "h", {"en": "Hold phrase", "zh": "请稍候话术"}),
-    ("resolve", "r", {"en": "Resolve the incident", "zh": "处置完毕"}),
-    ("close_incident", "x", {"en": "Close the incident", "zh": "关闭事件"}),
-    ("reopen", "o", {"en": "Reopen the incident", "zh": "重新打开事件"}),
-    ("mark", "u", {"en": "Mark for merging", "zh": "标记待合并"}),
-    ("merge", "M", {"en": "Merge the marked incident into this one",
-                    "zh": "将标记事件并入当前事件"}),
-    ("investigation", "v", {"en": "Record the complaint's investigation", "zh": "记录投诉调查"}),
-    ("callback", "b", {"en": "Record the complaint's callback", "zh": "记录投诉回访"}),
-    ("timeline", "t", {"en": "Timeline", "zh": "时间线"}),
-    ("map", "m", {"en": "Map", "zh": "地图"}),
-    ("kpi", "k", {"en": "Key figures", "zh": "关键指标"}),
-    ("sort", "s", {"en": "Sort the board by priority", "zh": "按优先级排序"}),
-    ("mine", "w", {"en": "Board: only my incidents / every incident",
-                   "zh": "事件列表：仅我负责的 / 全部"}),
-    ("transfer", "T", {"en": "Hand the incident to another operator", "zh": "移交事件"}),
-    ("seats", "f", {"en": "The floor: every seat (supervisors)", "zh": "席位总览（值班长）"}),
-    ("help", "F1", {"en": "Help: every key", "zh": "帮助：全部按键"}),
-    ("play", "space", {"en": "Replay: play or pause", "zh": "回放：播放或暂停"}),
-    ("step", ".", {"en": "Replay: one step", "zh": "回放：单步"}),
-    ("faster", "+", {"en": "Replay: faster", "zh": "回放：加速"}),
-    ("slower", "-", {"en": "Replay: slower", "zh": "回放：减速"}),
-    ("quit_console", "q", {"en": "Quit", "zh": "退出"}),
-)
-
-
 class FloorActions:
     """Key actions of :class:`~dispatch.tui.floor.FloorScreen` (a mixin)."""
 
     # -- helpers --------------------------------------------------------------------
+
+    @property
+    def control(self: FloorScreen) -> Any:
+        """The replay's controls, or ``None`` on a live floor."""
+        from dispatch.tui.drive import ReplayDesk
+
+        return self.desk if isinstance(self.desk, ReplayDesk) else None
+
+    def keys_text(self: FloorScreen) -> Text:
+        """The keys line for the mode the floor is in (commands, replay, typing)."""
+        focused = self.focused
+        typing = focused.id if isinstance(focused, Input) and focused.id in TYPING else None
+        width = self.size.width - 2 if self.size.width > 2 else None
+        return keys_line(self.lang, self.operator, replay=self.control is not None,
+                         typing=typing, width=width)
+
+    def draw_keys(self: FloorScreen) -> None:
+        """Redraw the keys line (focus moved, the screen was resized)."""
+        self.query_one("#keys", Static).update(self.keys_text())
+
+    def on_descendant_focus(self: FloorScreen, _event: events.DescendantFocus) -> None:
+        """Focus moved: the keys line says which mode the floor is in now."""
+        self.draw_keys()
+
+    def on_descendant_blur(self: FloorScreen, _event: events.DescendantBlur) -> None:
+        """Focus left a widget: the keys line follows."""
+        self.draw_keys()
+
+    def on_resize(self: FloorScreen, _event: events.Resize) -> None:
+        """As many keys on the keys line as the width holds."""
+        self.draw_keys()
 
     def act(self: FloorScreen, command: str, *args: Any, **kwargs: Any) -> Any:
         """Run a desk command as the operator; a refusal becomes a notification.

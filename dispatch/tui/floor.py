@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
@@ -26,6 +26,7 @@ from dispatch.desk.timers import Deadline
 from dispatch.model import Event, EventType
 from dispatch.tui.actions import FloorActions
 from dispatch.tui.board import IncidentBoard
+from dispatch.tui.keymap import bindings
 from dispatch.tui.pane import IncidentPane
 from dispatch.tui.queue import CallQueue
 from dispatch.tui.status import StatusBar, banner_text, status_text
@@ -71,43 +72,8 @@ class FloorScreen(FloorActions, Screen[None]):
     #keys { height: 1; background: $panel; padding: 0 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer", show=False),
-        Binding("c", "type_call", show=False),
-        Binding("l", "focus_location", show=False),
-        Binding("p", "playbook", show=False),
-        Binding("i", "ask", show=False),
-        Binding("g", "advice", show=False),
-        Binding("d", "dispatch", show=False),
-        Binding("1", "priority(1)", show=False),
-        Binding("2", "priority(2)", show=False),
-        Binding("3", "priority(3)", show=False),
-        Binding("4", "priority(4)", show=False),
-        Binding("n", "focus_note", show=False),
-        Binding("h", "hold", show=False),
-        Binding("r", "resolve", show=False),
-        Binding("x", "close_incident", show=False),
-        Binding("o", "reopen", show=False),
-        Binding("u", "mark", show=False),
-        Binding("M", "merge", show=False),
-        Binding("v", "investigation", show=False),
-        Binding("b", "callback", show=False),
-        Binding("t", "timeline", show=False),
-        Binding("m", "map", show=False),
-        Binding("k", "kpi", show=False),
-        Binding("s", "sort", show=False),
-        Binding("w", "mine", show=False),
-        Binding("T", "transfer", show=False),
-        Binding("f", "seats", show=False),
-        Binding("f1", "help", show=False),
-        Binding("question_mark", "help", show=False),
-        Binding("escape", "to_board", show=False),
-        Binding("space", "play", show=False),
-        Binding("full_stop", "step", show=False),
-        Binding("plus", "faster", show=False),
-        Binding("minus", "slower", show=False),
-        Binding("q", "quit_console", show=False),
-    ]
+    #: Every key of the floor, from the one action table (:mod:`dispatch.tui.keymap`).
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings())
 
     def __init__(self, desk: Any, operator: Operator | None, *, lang: str = "en",
                  tz: tzinfo = UTC, centre: str = "", read_only: bool = False, tag: str = "",
@@ -151,7 +117,7 @@ class FloorScreen(FloorActions, Screen[None]):
             with Vertical(id="alerts"):
                 yield Static(t("alerts.title", self.lang), classes="title")
                 yield Static("", id="alert-lines")
-        yield Static(t("keys", self.lang), id="keys")
+        yield Static(self.keys_text(), id="keys")
 
     def on_mount(self) -> None:
         """Listen to the desk, draw everything once, start the timers."""

@@ -53,10 +53,19 @@ TEXTS: dict[str, dict[str, str]] = {
     "keys.back": {"en": "Esc back", "zh": "Esc 返回"},
     "keys.map": {"en": "Esc back  + zoom in  - zoom out  c centre  arrows pan",
                  "zh": "Esc 返回  + 放大  - 缩小  c 居中  方向键 平移"},
-    "keys": {"en": "a answer  l location  p playbook  i ask  g advice given  d send orders  "
-                   "n note  r resolve  x close  t timeline  m map  k KPIs  F1 help  ^p palette",
-             "zh": "a 接听  l 位置  p 预案  i 询问  g 已告知  d 派单  n 备注  r 处置完毕  "
-                   "x 关闭  t 时间线  m 地图  k 指标  F1 帮助  ^p 命令"},
+    # The keys line: the mode first (commands, replay, or typing in one of the pane's
+    # inputs), then what the keys do in it.
+    "keys.commands": {"en": "COMMANDS", "zh": "命令"},
+    "keys.replay": {"en": "REPLAY", "zh": "回放"},
+    "keys.typing.stake": {"en": "TYPING THE LOCATION", "zh": "正在输入位置"},
+    "keys.typing.answer": {"en": "TYPING THE ANSWER", "zh": "正在输入回答"},
+    "keys.typing.note": {"en": "TYPING A NOTE", "zh": "正在输入备注"},
+    "keys.how.stake": {"en": "Enter sets it  ·  Esc back to commands (nothing recorded)",
+                       "zh": "回车确认位置  Esc 返回命令（不记录）"},
+    "keys.how.answer": {"en": "Enter records it  ·  Esc back to commands (nothing recorded)",
+                        "zh": "回车记录回答  Esc 返回命令（不记录）"},
+    "keys.how.note": {"en": "Enter records it  ·  Esc back to commands (nothing recorded)",
+                      "zh": "回车记录备注  Esc 返回命令（不记录）"},
     "status.mode.normal": {"en": "NORMAL", "zh": "正常"},
     "status.mode.peak": {"en": "PEAK", "zh": "高峰"},
     "status.mode.outage": {"en": "OUTAGE", "zh": "故障"},
@@ -263,6 +272,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "kpi.breaches": {"en": "Deadline breaches: {total}", "zh": "超时告警：{total}"},
     "kpi.drills": {"en": "Drill {drill}: {score}/100", "zh": "演练 {drill}：{score}/100"},
     "help.title": {"en": "Keys", "zh": "按键说明"},
+    "palette.apply": {"en": "Apply playbook", "zh": "采用预案"},
     "seats.title": {"en": "The floor: {seats} seats, {free} free, calls ringing {ringing}",
                     "zh": "席位总览：共 {seats} 个席位，空闲 {free} 个，待接来电 {ringing} 个"},
     "seats.seat": {"en": "Seat", "zh": "席位"},
@@ -296,48 +306,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "drill.waiting": {"en": "Starting the drill: broker, recipients, first call…",
                       "zh": "正在启动演练：消息服务器、接收单位、首个来电……"},
 }
-
-#: Every key of the console with its action, for the help screen (the floor's bindings too).
-KEYS: list[tuple[str, dict[str, str]]] = [
-    ("a", {"en": "answer the oldest ringing call and open its incident",
-           "zh": "接听最早来电并建立事件"}),
-    ("c", {"en": "type in a call (phone line)", "zh": "人工录入来电"}),
-    ("l", {"en": "type the location (stake); Enter sets it", "zh": "输入位置（桩号），回车确认"}),
-    ("p", {"en": "apply the suggested playbook", "zh": "采用建议预案"}),
-    ("i", {"en": "ask the next question (shows the caller's answer in drills)",
-           "zh": "询问下一项（演练中显示来电人回答）"}),
-    ("g", {"en": "mark the safety advice on the banner as given",
-           "zh": "标记横幅中的安全提示已告知"}),
-    ("d", {"en": "send every recommended order", "zh": "派出全部建议派单"}),
-    ("1-4", {"en": "set the priority", "zh": "设置优先级"}),
-    ("n", {"en": "write a note (forbidden phrases are flagged)", "zh": "写备注（检查禁用语）"}),
-    ("h", {"en": "show the hold phrase", "zh": "显示请稍候话术"}),
-    ("r", {"en": "resolve the incident", "zh": "处置完毕"}),
-    ("x", {"en": "close the incident", "zh": "关闭事件"}),
-    ("o", {"en": "reopen (supervisors)", "zh": "重新打开（值班长）"}),
-    ("u / M", {"en": "mark an incident / merge the marked one into this one",
-               "zh": "标记事件 / 将标记事件并入当前事件"}),
-    ("v / b", {"en": "record a complaint's investigation / callback",
-               "zh": "记录投诉调查 / 回访"}),
-    ("t", {"en": "timeline of the incident", "zh": "事件时间线"}),
-    ("m", {"en": "map", "zh": "地图"}),
-    ("k", {"en": "key figures (KPIs)", "zh": "关键指标"}),
-    ("s", {"en": "sort the board by priority", "zh": "按优先级排序"}),
-    ("w", {"en": "the board: only my incidents / every incident",
-           "zh": "事件列表：仅我负责的 / 全部"}),
-    ("T", {"en": "hand the incident to another operator (owner or supervisor)",
-           "zh": "将事件移交其他话务员（负责人或值班长）"}),
-    ("f", {"en": "the floor: every seat, its state, incidents and calls (supervisors)",
-           "zh": "席位总览：各席位状态、事件与接听数（值班长）"}),
-    ("↑ ↓ PgUp PgDn", {"en": "move on the board", "zh": "在事件列表中移动"}),
-    ("Esc", {"en": "back to the board (or close a view)", "zh": "返回事件列表（或关闭视图）"}),
-    ("F1 / ?", {"en": "this help", "zh": "本帮助"}),
-    ("ctrl+p", {"en": "command palette: every action", "zh": "命令面板：全部操作"}),
-    ("space / . / + / -", {"en": "replay: play or pause / one step / faster / slower",
-                           "zh": "回放：播放暂停 / 单步 / 加速 / 减速"}),
-    ("q", {"en": "quit (from the board)", "zh": "退出（在事件列表中）"}),
-]
-
 
 def t(key: str, lang: str = "en", **fields: Any) -> str:
     """The console text for ``key`` in ``lang`` (English if ``lang`` is unknown), filled in.
