@@ -208,7 +208,7 @@ async def test_a_replay_stepped_through(log: Timeline, clock: ManualClock) -> No
         floor(app).flush()
         assert iid in floor(app).table.rows
         await pilot.press("plus", "space")  # play at twice the speed to the end
-        await until(lambda: replay.position == total)
+        await until(lambda: replay.control.position == total)
         floor(app).flush()
         assert floor(app).table.shown(iid, "section") == "S"  # the order waits (no broker)
         await pilot.press("a")

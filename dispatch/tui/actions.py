@@ -1,38 +1,47 @@
 """The floor's keys: each one becomes a desk command (or opens a view).
 
 No dispatch logic here: the desk decides, checks the role and records the
-event with the operator as actor.  A :class:`~dispatch.errors.DispatchError`
-it raises becomes a notification, never a crash.
+event with the operator as actor.  The screen calls the desk through its
+typed interface (:class:`~dispatch.desk.port.DeskPort`), one command per
+key, through :meth:`FloorActions.act`: a
+:class:`~dispatch.errors.DispatchError` it raises becomes a notification,
+never a crash.  The keys themselves are in :mod:`dispatch.tui.keymap`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.text import Text
 from textual import events
 from textual.widgets import Input, Static
 
+from dispatch.desk.roles import Operator
 from dispatch.errors import Changed, DispatchError, Taken
+from dispatch.tui.closing import ClosingActions
+from dispatch.tui.drive import ReplayControl, control_of
 from dispatch.tui.keymap import TYPING, keys_line
-from dispatch.tui.prompts import Ask, CallForm, Form
+from dispatch.tui.looking import LookingActions
+from dispatch.tui.prompts import CallForm
 from dispatch.tui.queue import CallQueue
 from dispatch.tui.texts import kind_label, t
 
 if TYPE_CHECKING:
     from dispatch.tui.floor import FloorScreen
 
-class FloorActions:
+R = TypeVar("R")
+
+
+class FloorActions(ClosingActions, LookingActions):
     """Key actions of :class:`~dispatch.tui.floor.FloorScreen` (a mixin)."""
 
     # -- helpers --------------------------------------------------------------------
 
     @property
-    def control(self: FloorScreen) -> Any:
+    def control(self: FloorScreen) -> ReplayControl | None:
         """The replay's controls, or ``None`` on a live floor."""
-        from dispatch.tui.drive import ReplayDesk
-
-        return self.desk if isinstance(self.desk, ReplayDesk) else None
+        return control_of(self.desk)
 
     def keys_text(self: FloorScreen) -> Text:
         """The keys line for the mode the floor is in (commands, replay, typing)."""
@@ -58,8 +67,11 @@ class FloorActions:
         """As many keys on the keys line as the width holds."""
         self.draw_keys()
 
-    def act(self: FloorScreen, command: str, *args: Any, **kwargs: Any) -> Any:
+    def act(self: FloorScreen, command: Callable[[Operator], R]) -> R | bool | None:
         """Run a desk command as the operator; a refusal becomes a notification.
+
+        ``command`` is called with the operator, e.g.
+        ``self.act(lambda by: self.desk.dispatch(by, incident))``.
 
         Another seat may have got there first (:class:`~dispatch.errors.Taken`) or
         changed the incident meanwhile (:class:`~dispatch.errors.Changed`): the
@@ -67,13 +79,14 @@ class FloorActions:
         message (one line) says who.
 
         Returns:
-            What the command returned, or ``None`` when it was refused.
+            What the command returned (``True`` for a command that returns nothing),
+            or ``None`` when it was refused.
         """
         if self.read_only or self.operator is None:
             self.notify(t("read_only", self.lang), severity="warning")
             return None
         try:
-            result = getattr(self.desk, command)(self.operator, *args, **kwargs)
+            result = command(self.operator)
         except DispatchError as exc:
             reason = " ".join(str(exc).split())  # one line, whatever the message held
             self.notify(t("refused", self.lang, reason=reason), severity="error")
@@ -108,11 +121,12 @@ class FloorActions:
         if shown is None and not self.desk.board.ringing() and not self.read_only:
             self.notify(t("no_call", self.lang), severity="warning")
             return
-        call = self.act("answer", shown)
-        if call is None:
+        call = self.act(lambda by: self.desk.answer(by, shown))
+        if not call or call is True:
             return
-        incident = self.act("open_incident", call.id)
-        if incident is None:
+        opened = call.id
+        incident = self.act(lambda by: self.desk.open_incident(by, opened))
+        if not isinstance(incident, str):
             return
         self.table.select(incident)
         self.refresh_all()
@@ -122,7 +136,8 @@ class FloorActions:
     def action_type_call(self: FloorScreen) -> None:
         """Type in a call (the phone line, while the gateway cannot reach us)."""
         def submit(caller: dict[str, str], says: str, location: str | None) -> bool:
-            return self.act("receive_call", caller, says, location) is not None
+            return self.act(
+                lambda by: self.desk.receive_call(by, caller, says, location)) is not None
         self.app.push_screen(CallForm(submit, self.lang))
 
     def action_focus_location(self: FloorScreen) -> None:
@@ -142,7 +157,10 @@ class FloorActions:
     def action_playbook(self: FloorScreen, playbook: str | None = None) -> None:
         """Apply the suggested playbook (or the one named)."""
         incident = self._incident()
-        if incident and (kind := self.act("apply_playbook", incident, playbook)):
+        if not incident:
+            return
+        kind = self.act(lambda by: self.desk.apply_playbook(by, incident, playbook))
+        if isinstance(kind, str):
             self.notify(t("playbook_applied", self.lang, incident=incident,
                           playbook=kind_label(kind, self.lang)))
 
@@ -170,85 +188,32 @@ class FloorActions:
         if not due:
             self.notify(t("advice_done", self.lang, incident=incident))
             return
-        self.act("give_advice", incident, due[0].id)
+        advice = due[0].id
+        self.act(lambda by: self.desk.give_advice(by, incident, advice))
 
     def action_dispatch(self: FloorScreen) -> None:
         """Send every recommended order not yet sent."""
         incident = self._incident()
         if incident is None:
             return
-        sent = self.act("dispatch", incident)
-        if sent is True or sent == []:
-            self.notify(t("nothing_to_send", self.lang, incident=incident))
-        elif sent:
+        sent = self.act(lambda by: self.desk.dispatch(by, incident))
+        if sent is None:
+            return
+        if isinstance(sent, list) and sent:
             self.notify(t("sent", self.lang, incident=incident, count=len(sent)))
+        else:
+            self.notify(t("nothing_to_send", self.lang, incident=incident))
 
     def action_priority(self: FloorScreen, level: int) -> None:
         """Set the priority (1 highest … 4)."""
         if incident := self._incident():
-            self.act("set_priority", incident, int(level), "operator")
+            self.act(lambda by: self.desk.set_priority(by, incident, int(level), "operator"))
 
     def action_hold(self: FloorScreen) -> None:
         """Show the hold phrase (again: back to the phrase of the moment)."""
         if incident := self._incident():
             self.hold.symmetric_difference_update({incident})
             self.draw_pane()
-
-    def action_resolve(self: FloorScreen) -> None:
-        """The job is done on the road."""
-        if incident := self._incident():
-            self.act("resolve", incident)
-
-    def action_close_incident(self: FloorScreen) -> None:
-        """Close the incident."""
-        if incident := self._incident():
-            self.act("close", incident)
-
-    def action_reopen(self: FloorScreen) -> None:
-        """Reopen a resolved or closed incident (supervisors)."""
-        if incident := self._incident():
-            self.act("reopen", incident)
-
-    def action_mark(self: FloorScreen) -> None:
-        """Mark the incident to merge it into another."""
-        if incident := self._incident():
-            self.marked = incident
-            self.notify(t("merge_marked", self.lang, incident=incident))
-
-    def action_merge(self: FloorScreen) -> None:
-        """Merge the marked incident into the selected one."""
-        incident = self._incident()
-        if incident is None:
-            return
-        if not self.marked:
-            self.notify(t("merge_none", self.lang), severity="warning")
-            return
-        if self.act("merge", incident, [self.marked], "operator"):
-            self.marked = None
-
-    def action_investigation(self: FloorScreen) -> None:
-        """Record what the unit complained about found (complaints)."""
-        if incident := self._incident():
-            self.app.push_screen(Ask(
-                t("ask.investigation", self.lang, incident=incident),
-                lambda text: bool(text.strip()) and self.act(
-                    "record_investigation", incident, text.strip()) is not None,
-                hint=t("ask.keys", self.lang)))
-
-    def action_callback(self: FloorScreen) -> None:
-        """Record the complainant's callback and satisfaction (complaints)."""
-        incident = self._incident()
-        if incident is None:
-            return
-
-        def submit(text: str) -> bool:
-            answer = text.strip().lower()
-            if answer not in ("yes", "y", "no", "n", "是", "否"):
-                return False
-            return self.act("record_callback", incident, answer in ("yes", "y", "是")) \
-                is not None
-        self.app.push_screen(Ask(t("ask.callback", self.lang, incident=incident), submit,
-                                 hint=t("ask.keys", self.lang)))
 
     def on_input_submitted(self: FloorScreen, event: Input.Submitted) -> None:
         """Enter in the pane's inputs: place, answer, note."""
@@ -258,8 +223,8 @@ class FloorActions:
             return
         value = event.value.strip()
         if event.input.id == "stake" and value:
-            place = self.act("set_location", incident, value)
-            if place:
+            place = self.act(lambda by: self.desk.set_location(by, incident, value))
+            if place and place is not True:
                 self.notify(t("placed", self.lang, incident=incident,
                               place=" ".join(p for p in (place.road, place.stake) if p)))
                 event.input.value = ""
@@ -267,7 +232,7 @@ class FloorActions:
         elif event.input.id == "answer":
             self._answer(incident, event.input)
         elif event.input.id == "note" and value:
-            hits = self.act("note", incident, value)
+            hits = self.act(lambda by: self.desk.note(by, incident, value))
             if hits is not None:
                 event.input.value = ""
                 if isinstance(hits, list) and hits:
@@ -281,7 +246,9 @@ class FloorActions:
             self.table.focus()
             return
         question = guide.questions[0]
-        if self.act("record_answer", incident, question.id, field.value.strip()) is None:
+        value = field.value.strip()
+        if self.act(lambda by: self.desk.record_answer(by, incident, question.id,
+                                                        value)) is None:
             return
         field.value = ""
         following = self._guide(incident)
@@ -291,113 +258,6 @@ class FloorActions:
             self.draw_pane()
         else:
             self.table.focus()
-
-    # -- views and the rest ----------------------------------------------------------------
-
-    def action_timeline(self: FloorScreen) -> None:
-        """The incident's timeline."""
-        from dispatch.tui.views.timeline import TimelineScreen
-
-        self.app.push_screen(TimelineScreen(self.desk, self.current, self.lang, self.tz,
-                                            pii=self.pii))
-
-    def action_map(self: FloorScreen) -> None:
-        """The map, centred on the incident."""
-        from dispatch.tui.views.map import MapScreen
-
-        self.app.push_screen(MapScreen(self.desk, self.current, self.lang))
-
-    def action_kpi(self: FloorScreen) -> None:
-        """Key figures."""
-        from dispatch.tui.views.kpi import KpiScreen
-
-        self.app.push_screen(KpiScreen(self.desk, self.lang))
-
-    def action_help(self: FloorScreen) -> None:
-        """Every key."""
-        from dispatch.tui.views.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.lang))
-
-    def action_mine(self: FloorScreen) -> None:
-        """The board: only the logged-in operator's incidents, or every incident."""
-        if self.operator is None:
-            self.notify(t("no_operator", self.lang), severity="warning")
-            return
-        only = None if self.table.only is not None else self.operator.id
-        self.table.only_owned_by(only)
-        self.refresh_all()
-        self.notify(t("board.mine", self.lang, operator=self.operator.id) if only
-                    else t("board.all", self.lang))
-
-    def action_transfer(self: FloorScreen) -> None:
-        """Hand the selected incident to another operator on the floor (who, and why).
-
-        The desk decides: the owner may hand it on, a supervisor may take it over
-        (their own id as the operator).
-        """
-        incident = self._incident()
-        if incident is None:
-            return
-        board = self.desk.board
-        inc = board.incidents.get(incident)
-        me = self.operator.id if self.operator else None
-        present = sorted(f"{s.operator}@{s.seat}" for s in getattr(board, "seats", {}).values()
-                         if s.present and s.operator and s.operator != me)
-
-        def submit(values: dict[str, str]) -> bool:
-            to, reason = values["to"], values["reason"]
-            if not to or not reason:
-                return False
-            to = to.partition("@")[0]  # "bob@b" as the placeholder lists them
-            if self.act("transfer", incident, to, reason) is None:
-                return False
-            if to != me:  # taking it over: the alert says so
-                self.notify(t("transferred", self.lang, incident=incident, to=to))
-            return True
-
-        self.app.push_screen(Form(
-            t("ask.transfer", self.lang, incident=incident,
-              owner=(inc.owner if inc else None) or "-"),
-            [("to", t("ask.transfer.to", self.lang, present=", ".join(present[:8]) or "-")),
-             ("reason", t("ask.transfer.reason", self.lang))],
-            submit, hint=t("ask.keys", self.lang)))
-
-    def action_seats(self: FloorScreen) -> None:
-        """The floor: every seat, who sits there, doing what for how long (supervisors)."""
-        from dispatch.tui.views.seats import SeatsScreen
-
-        self.app.push_screen(SeatsScreen(self.desk, self.lang, tick_s=self.tick_s))
-
-    def action_sort(self: FloorScreen) -> None:
-        """Sort the board by priority."""
-        self.table.flush()
-        self.table.sort_by_priority()
-
-    def action_play(self: FloorScreen) -> None:
-        """Replay: play or pause."""
-        if hasattr(self.desk, "advance"):
-            self.desk.playing = not self.desk.playing and not self.desk.replay.done
-            self.refresh_all()
-
-    def action_step(self: FloorScreen) -> None:
-        """Replay: apply one event."""
-        if hasattr(self.desk, "step"):
-            self.desk.playing = False
-            self.desk.step()
-            self.refresh_all()
-
-    def action_faster(self: FloorScreen) -> None:
-        """Replay: twice as fast."""
-        if hasattr(self.desk, "advance"):
-            self.desk.speed = min(self.desk.speed * 2, 1024)
-            self.refresh_all()
-
-    def action_slower(self: FloorScreen) -> None:
-        """Replay: half as fast."""
-        if hasattr(self.desk, "advance"):
-            self.desk.speed = max(self.desk.speed / 2, 0.25)
-            self.refresh_all()
 
     def action_quit_console(self: FloorScreen) -> None:
         """Quit the console (the app logs the operator out)."""

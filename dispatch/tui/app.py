@@ -159,7 +159,7 @@ class ConsoleApp(App[int]):
         (a drill's, a replay) records nothing; a log that takes no writes now is
         shown on the status bar, never a reason not to open the floor."""
         desk, operator = self.desk, self.operator
-        if self.read_only or operator is None or not getattr(desk, "seat", None):
+        if self.read_only or operator is None or desk is None or not desk.seat:
             return
         try:
             desk.join(operator)

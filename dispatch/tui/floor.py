@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from dispatch.desk import timers
+from dispatch.desk.port import DeskPort
 from dispatch.desk.roles import Operator
 from dispatch.desk.timers import Deadline
 from dispatch.model import Event, EventType
@@ -75,7 +76,7 @@ class FloorScreen(FloorActions, Screen[None]):
     #: Every key of the floor, from the one action table (:mod:`dispatch.tui.keymap`).
     BINDINGS: ClassVar[list[BindingType]] = list(bindings())
 
-    def __init__(self, desk: Any, operator: Operator | None, *, lang: str = "en",
+    def __init__(self, desk: DeskPort, operator: Operator | None, *, lang: str = "en",
                  tz: tzinfo = UTC, centre: str = "", read_only: bool = False, tag: str = "",
                  flush_s: float = 0.1, tick_s: float | None = 1.0, pii: bool = True) -> None:
         super().__init__()
@@ -122,16 +123,15 @@ class FloorScreen(FloorActions, Screen[None]):
     def on_mount(self) -> None:
         """Listen to the desk, draw everything once, start the timers."""
         self.desk.listeners.append(self._heard)
-        if hasattr(self.desk, "on_log_health"):
-            self.desk.on_log_health(self._log_health)
+        self.desk.on_log_health(self._log_health)
         self.draw_alerts(announce=False)
         self.refresh_all()
         self.table.focus()
         self.set_interval(self.flush_s, self.flush)
         if self.tick_s:
             self.set_interval(self.tick_s, self.tick)
-        if hasattr(self.desk, "advance"):
-            self.set_interval(0.1, lambda: self.desk.advance(0.1))
+        if (control := self.control) is not None:
+            self.set_interval(0.1, lambda: control.advance(0.1))
 
     def on_unmount(self) -> None:
         """Stop listening."""
@@ -205,12 +205,12 @@ class FloorScreen(FloorActions, Screen[None]):
         """The status bar and the mode banner."""
         breached = sum(1 for d in self.deadlines if d.breached)
         tag = self.tag
-        if hasattr(self.desk, "advance"):
+        if (control := self.control) is not None:
             tag = t("status.replay", self.lang,
-                    state=t("replay.playing" if self.desk.playing else "replay.paused",
+                    state=t("replay.playing" if control.playing else "replay.paused",
                             self.lang),
-                    speed=self.desk.speed, position=self.desk.position, total=self.desk.total)
-        fault = getattr(self.desk, "log_fault", None)
+                    speed=control.speed, position=control.position, total=control.total)
+        fault = self.desk.log_fault
         state = fault.state if fault is not None else None
         mine = None
         if self.table.only is not None:

@@ -51,7 +51,7 @@ def seats_text(desk: Any, lang: str, now: datetime | None = None) -> Text:
     """The view: a title, one line per seat, the calls ringing, the free seats."""
     board = desk.board
     now = now or desk.clock.now()
-    seats = getattr(board, "seats", {})
+    seats = board.seats
     free = board.free_seats(now) if seats else []
     queue = desk.queue()
     out = Text(no_wrap=True, overflow="ellipsis")
