@@ -53,8 +53,8 @@ async def test_a_whole_call_by_keys_with_real_recipients(
             assert "Calls ringing: 1" in plain(app, "#queue")
             await pilot.press("a")  # answer the oldest, open its incident
             iid = floor(app).current
-            assert iid and app.focused is not None and app.focused.id == "stake"
-            await pilot.press(*"G4 K1024+300")
+            assert iid and app.focused is floor(app).table  # the keys stay commands
+            await pilot.press("l", *"G4 K1024+300")
             assert "Xianning" in plain(app, "#parsed")  # the parsed place shows as it is typed
             await pilot.press("enter")
             await pilot.press("p")  # the suggested playbook
@@ -62,7 +62,7 @@ async def test_a_whole_call_by_keys_with_real_recipients(
             await pilot.press("i")  # ask the first question; the caller's answer shows
             assert "caller: 2" in plain(app, "#questions")
             for answer in ("2", "no", "no", "no", "3", "yes"):
-                await pilot.press(*answer, "enter")
+                await pilot.press(*answer, "enter", "i")  # Enter records; i asks the next
             assert desk.guidance(iid).questions == ()
             assert "READ TO THE CALLER" in plain(app, "#advice")
             while desk.board.incidents[iid].advice != [a.id for a in desk.guidance(iid).advice]:
@@ -168,10 +168,10 @@ async def test_a_drill_by_keys_to_its_score(tmp_path: Path) -> None:
         await pilot.press("a")
         iid = floor(app).current
         assert "Two cars scraped" in plain(app, "#caller")  # the trainee hears the caller
-        await pilot.press(*"G50 K800+000", "enter", "p", "i")
+        await pilot.press("l", *"G50 K800+000", "enter", "p", "i")
         assert "caller: 0" in plain(app, "#questions")  # the drill's answer to "injured"
         for answer in ("0", "no", "no", "no", "2", "no"):
-            await pilot.press(*answer, "enter")
+            await pilot.press(*answer, "enter", "i")
         for _ in desk.guidance(iid).advice:
             await pilot.press("g")
         await pilot.press("d")

@@ -112,7 +112,8 @@ class FloorActions(ClosingActions, LookingActions):
     # -- a call -----------------------------------------------------------------------
 
     def action_answer(self: FloorScreen) -> None:
-        """Answer the oldest ringing call, open its incident, go to its location.
+        """Answer the oldest ringing call and open its incident (the board keeps the keys:
+        ``l`` then types its location).
 
         The call meant is the oldest the queue shows: if another seat took it
         meanwhile, the desk refuses and the notification says who.
@@ -131,7 +132,7 @@ class FloorActions(ClosingActions, LookingActions):
         self.table.select(incident)
         self.refresh_all()
         self.notify(t("answered", self.lang, call=call.id[:8], incident=incident))
-        self.query_one("#stake", Input).focus()
+        self.table.focus()
 
     def action_type_call(self: FloorScreen) -> None:
         """Type in a call (the phone line, while the gateway cannot reach us)."""
@@ -151,7 +152,11 @@ class FloorActions(ClosingActions, LookingActions):
             self.query_one("#note", Input).focus()
 
     def action_to_board(self: FloorScreen) -> None:
-        """Back to the board."""
+        """Back to commands on the board; what was being typed is dropped, not recorded
+        (the inputs serve whichever incident is selected next)."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id in TYPING:
+            focused.value = ""
         self.table.focus()
 
     def action_playbook(self: FloorScreen, playbook: str | None = None) -> None:
@@ -216,13 +221,22 @@ class FloorActions(ClosingActions, LookingActions):
             self.draw_pane()
 
     def on_input_submitted(self: FloorScreen, event: Input.Submitted) -> None:
-        """Enter in the pane's inputs: place, answer, note."""
+        """Enter in the pane's inputs: place, answer, note.
+
+        What was typed goes to the desk; once it is recorded the keys are the
+        board's again.  Enter on nothing records nothing (an empty answer is
+        never "unknown": that is typed), and a refusal leaves the text to correct.
+        """
         incident = self.current
         if incident is None:
             self.notify(t("no_incident", self.lang), severity="warning")
+            self.table.focus()
             return
         value = event.value.strip()
-        if event.input.id == "stake" and value:
+        if not value and event.input.id in TYPING:
+            self.notify(t(f"keys.empty.{event.input.id}", self.lang), severity="warning")
+            return
+        if event.input.id == "stake":
             place = self.act(lambda by: self.desk.set_location(by, incident, value))
             if place and place is not True:
                 self.notify(t("placed", self.lang, incident=incident,
@@ -231,7 +245,7 @@ class FloorActions(ClosingActions, LookingActions):
                 self.table.focus()
         elif event.input.id == "answer":
             self._answer(incident, event.input)
-        elif event.input.id == "note" and value:
+        elif event.input.id == "note":
             hits = self.act(lambda by: self.desk.note(by, incident, value))
             if hits is not None:
                 event.input.value = ""
@@ -251,13 +265,7 @@ class FloorActions(ClosingActions, LookingActions):
                                                         value)) is None:
             return
         field.value = ""
-        following = self._guide(incident)
-        if following is not None and following.questions:
-            # The operator goes on asking: the next question is asked as the field clears.
-            self.asked.setdefault(incident, set()).add(following.questions[0].id)
-            self.draw_pane()
-        else:
-            self.table.focus()
+        self.table.focus()  # the next question is the operator's i
 
     def action_quit_console(self: FloorScreen) -> None:
         """Quit the console (the app logs the operator out)."""

@@ -66,6 +66,13 @@ TEXTS: dict[str, dict[str, str]] = {
                         "zh": "回车记录回答  Esc 返回命令（不记录）"},
     "keys.how.note": {"en": "Enter records it  ·  Esc back to commands (nothing recorded)",
                       "zh": "回车记录备注  Esc 返回命令（不记录）"},
+    "keys.empty.answer": {"en": "Nothing recorded: type the caller's answer (\"unknown\" if "
+                                "they do not know)",
+                          "zh": "未记录：请输入来电人的回答（如来电人不知道，请输入“不知道”）"},
+    "keys.empty.stake": {"en": "Nothing set: type the stake or lat,lon (Esc back to commands)",
+                         "zh": "未定位：请输入桩号或经纬度（Esc 返回命令）"},
+    "keys.empty.note": {"en": "Nothing recorded: type the note (Esc back to commands)",
+                        "zh": "未记录：请输入备注内容（Esc 返回命令）"},
     "status.mode.normal": {"en": "NORMAL", "zh": "正常"},
     "status.mode.peak": {"en": "PEAK", "zh": "高峰"},
     "status.mode.outage": {"en": "OUTAGE", "zh": "故障"},
