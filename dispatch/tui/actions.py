@@ -19,7 +19,9 @@ from textual.widgets import Input, Static
 
 from dispatch.desk.roles import Operator
 from dispatch.errors import Changed, DispatchError, Taken
+from dispatch.model import FINAL_STATES
 from dispatch.tui.closing import ClosingActions
+from dispatch.tui.confirm import Confirm
 from dispatch.tui.drive import ReplayControl, control_of
 from dispatch.tui.keymap import TYPING, keys_line
 from dispatch.tui.looking import LookingActions
@@ -267,6 +269,29 @@ class FloorActions(ClosingActions, LookingActions):
         field.value = ""
         self.table.focus()  # the next question is the operator's i
 
+    # -- quitting ---------------------------------------------------------------------------
+
+    def open_work(self: FloorScreen) -> dict[str, int]:
+        """What quitting would leave: open incidents (and the operator's), calls ringing,
+        orders not yet cleared (nor declined nor cancelled)."""
+        board = self.desk.board
+        me = self.operator.id if self.operator else None
+        incidents = board.open_incidents()
+        orders = sum(1 for inc in board.incidents.values() for o in inc.orders.values()
+                     if o.kind != "cancel" and o.state not in FINAL_STATES)
+        return {"open": len(incidents), "mine": sum(1 for i in incidents if i.owner == me),
+                "ringing": len(board.ringing()), "orders": orders}
+
     def action_quit_console(self: FloorScreen) -> None:
-        """Quit the console (the app logs the operator out)."""
-        self.app.exit()
+        """Quit the console (the app logs the operator out); with work open, ask first."""
+        work = self.open_work()
+        if self.read_only or not any(work.values()):
+            self.app.exit()
+            return
+        lang = self.lang
+        self.app.push_screen(Confirm(
+            t("quit.ask", lang),
+            [t("quit.open", lang, count=work["open"], mine=work["mine"]),
+             t("quit.ringing", lang, count=work["ringing"]),
+             t("quit.orders", lang, count=work["orders"])],
+            self.app.exit, hint=t("quit.keys", lang)))

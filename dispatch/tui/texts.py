@@ -243,6 +243,13 @@ TEXTS: dict[str, dict[str, str]] = {
                         "zh": "话务员工号（在席：{present}）"},
     "ask.transfer.reason": {"en": "why (end of shift, knows the place…)",
                             "zh": "原因（交班、熟悉现场……）"},
+    "quit.ask": {"en": "Quit the console? Work is still open:",
+                 "zh": "确认退出控制台？以下工作尚未完成："},
+    "quit.open": {"en": "open incidents: {count} (yours: {mine})",
+                  "zh": "处理中事件：{count} 起（由您负责：{mine} 起）"},
+    "quit.ringing": {"en": "calls ringing: {count}", "zh": "待接来电：{count} 个"},
+    "quit.orders": {"en": "orders not cleared: {count}", "zh": "未完成派单：{count} 条"},
+    "quit.keys": {"en": "y quits  ·  n or Esc stays", "zh": "y 退出  n 或 Esc 留下"},
     # -- login --------------------------------------------------------------------
     "login.title": {"en": "Operator login", "zh": "话务员登录"},
     "login.id": {"en": "operator id", "zh": "工号"},
