@@ -18,7 +18,7 @@ from textual import events
 from textual.widgets import Input, Static
 
 from dispatch.desk.roles import Operator
-from dispatch.errors import Changed, DispatchError, Taken
+from dispatch.errors import Changed, DispatchError, Outstanding, Taken
 from dispatch.model import FINAL_STATES
 from dispatch.tui.closing import ClosingActions
 from dispatch.tui.confirm import Confirm
@@ -69,11 +69,14 @@ class FloorActions(ClosingActions, LookingActions):
         """As many keys on the keys line as the width holds."""
         self.draw_keys()
 
-    def act(self: FloorScreen, command: Callable[[Operator], R]) -> R | bool | None:
+    def act(self: FloorScreen, command: Callable[[Operator], R], *,
+            outstanding: Callable[[Outstanding], object] | None = None) -> R | bool | None:
         """Run a desk command as the operator; a refusal becomes a notification.
 
         ``command`` is called with the operator, e.g.
-        ``self.act(lambda by: self.desk.dispatch(by, incident))``.
+        ``self.act(lambda by: self.desk.dispatch(by, incident))``.  When the desk
+        answers that orders are outstanding (resolving, closing) and ``outstanding``
+        is given, that is called with the refusal instead (to ask the operator).
 
         Another seat may have got there first (:class:`~dispatch.errors.Taken`) or
         changed the incident meanwhile (:class:`~dispatch.errors.Changed`): the
@@ -90,6 +93,9 @@ class FloorActions(ClosingActions, LookingActions):
         try:
             result = command(self.operator)
         except DispatchError as exc:
+            if outstanding is not None and isinstance(exc, Outstanding):
+                outstanding(exc)
+                return None
             reason = " ".join(str(exc).split())  # one line, whatever the message held
             self.notify(t("refused", self.lang, reason=reason), severity="error")
             if isinstance(exc, Taken | Changed):

@@ -1,16 +1,22 @@
-"""The floor's keys that finish or hand on an incident: resolve, close, reopen, merge, a
-complaint's investigation and callback, a hand-over.
+"""The floor's keys that finish or hand on an incident: resolve, close, reopen, merge,
+cancel an order, a complaint's investigation and callback, a hand-over.
 
 The desk decides each: these only ask the operator what the command needs
-(a finding, a yes or no, who and why) and send it.
+(a finding, a yes or no, who and why, which order) and send it.  Resolving or
+closing with orders not cleared is refused by the desk
+(:class:`~dispatch.errors.Outstanding`): the operator sees the orders and
+confirms, and the desk cancels them (their recipients are told) and goes on.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from dispatch.errors import Outstanding
+from dispatch.model import FINAL_STATES
+from dispatch.tui.confirm import Confirm
 from dispatch.tui.prompts import Ask, Form
-from dispatch.tui.texts import t
+from dispatch.tui.texts import label, t
 
 if TYPE_CHECKING:
     from dispatch.tui.floor import FloorScreen
@@ -23,14 +29,78 @@ class ClosingActions:
     """Incident lifecycle actions of :class:`~dispatch.tui.floor.FloorScreen` (a mixin)."""
 
     def action_resolve(self: FloorScreen) -> None:
-        """The job is done on the road."""
+        """The job is done on the road (orders not cleared: confirm, and they are cancelled)."""
         if incident := self._incident():
-            self.act(lambda by: self.desk.resolve(by, incident))
+            self.settle("resolve", incident)
 
     def action_close_incident(self: FloorScreen) -> None:
-        """Close the incident."""
+        """Close the incident (orders not cleared: confirm, and they are cancelled)."""
         if incident := self._incident():
-            self.act(lambda by: self.desk.close(by, incident))
+            self.settle("close", incident)
+
+    def settle(self: FloorScreen, step: str, incident: str) -> None:
+        """Resolve or close (``step``); if the desk says orders are outstanding, list them
+        and ask, then do it again cancelling them."""
+        def run(cancel: bool) -> Any:
+            if step == "resolve":
+                return self.act(lambda by: self.desk.resolve(by, incident, cancel_orders=cancel),
+                                outstanding=ask)
+            return self.act(lambda by: self.desk.close(by, incident, cancel_orders=cancel),
+                            outstanding=ask)
+
+        def ask(refusal: Outstanding) -> None:
+            orders = list(refusal.orders)
+            lang = self.lang
+            lines = [t("settle.order", lang, to=o.to, state=label("order", o.state, lang))
+                     for o in orders]
+
+            def confirmed() -> None:
+                if run(True) is not None:
+                    self.notify(t(f"settled.{step}", lang, incident=incident,
+                                  count=len(orders)))
+            self.app.push_screen(Confirm(
+                t(f"settle.ask.{step}", lang, incident=incident, count=len(orders)), lines,
+                confirmed, hint=t(f"settle.keys.{step}", lang)))
+        run(False)
+
+    def action_cancel_order(self: FloorScreen) -> None:
+        """Cancel one of the selected incident's outstanding orders, with a reason
+        (supervisors: the desk decides); the recipient gets a ``cancel`` order."""
+        incident = self._incident()
+        inc = self.desk.board.incidents.get(incident or "")
+        if incident is None or inc is None:
+            return
+        lang = self.lang
+        orders = [o for o in inc.orders.values()
+                  if o.kind != "cancel" and o.state not in FINAL_STATES]
+        if not orders:
+            self.notify(t("cancel.none", lang, incident=incident), severity="warning")
+            return
+        listing = "\n".join(
+            t("cancel.line", lang, n=n, to=o.to, state=label("order", o.state, lang))
+            for n, o in enumerate(orders, 1))
+
+        def submit(values: dict[str, str]) -> bool:
+            chosen, reason = values["order"].strip(), values["reason"]
+            order = next((o for n, o in enumerate(orders, 1)
+                          if chosen in (str(n), o.to, o.id)), None)
+            if order is None:
+                self.notify(t("cancel.which", lang, count=len(orders)), severity="warning")
+                return False
+            if not reason:
+                self.notify(t("cancel.why", lang), severity="warning")
+                return False
+            if self.act(lambda by: self.desk.cancel_order(by, incident, order.id,
+                                                          reason)) is None:
+                return False
+            self.notify(t("cancelled", lang, incident=incident, to=order.to))
+            return True
+
+        self.app.push_screen(Form(
+            t("cancel.title", lang, incident=incident) + "\n" + listing,
+            [("order", t("cancel.order", lang, count=len(orders))),
+             ("reason", t("cancel.reason", lang))],
+            submit, hint=t("ask.keys", lang)))
 
     def action_reopen(self: FloorScreen) -> None:
         """Reopen a resolved or closed incident (supervisors)."""
@@ -76,7 +146,9 @@ class ClosingActions:
 
         def submit(text: str) -> bool:
             answer = text.strip().lower()
-            if answer not in YES + NO:
+            if answer not in YES + NO:  # "maybe": say what the desk can take
+                self.notify(t("callback.expected", self.lang, answer=answer or "-"),
+                            severity="warning")
                 return False
             return self.act(lambda by: self.desk.record_callback(
                 by, incident, answer in YES)) is not None
