@@ -96,6 +96,20 @@ class Refused(DeskError):
     """A command the operator's role does not allow, or the incident's state forbids."""
 
 
+class Outstanding(DeskError):
+    """Resolving or closing an incident whose orders are not cleared: confirm first.
+
+    Attributes:
+        incident: The incident.
+        orders: The orders not yet cleared, declined or cancelled (board views).
+    """
+
+    def __init__(self, message: str, incident: str, orders: list[object]) -> None:
+        super().__init__(message)
+        self.incident = incident
+        self.orders = orders
+
+
 class Taken(DeskError):
     """Another seat got there first: the call was answered, the incident opened."""
 

@@ -279,12 +279,12 @@ async def test_views_palette_and_help_open_and_close(log: Timeline, clock: Manua
             await pilot.press("escape")
             assert app.screen is app.floor
         await pilot.press("ctrl+p")
-        await pilot.press(*"关闭事件")
-        await until(lambda: "关闭事件" in str(app.screen.query("CommandList").first()
-                                            .get_option_at_index(0).prompt))
-        await pilot.press("enter")
-        await until(lambda: desk.board.incidents[desk.board.calls[call].incident].status
-                    == "closed")
+        await pilot.press(*"重新打开事件")
+        await until(lambda: "重新打开事件" in str(app.screen.query("CommandList").first()
+                                              .get_option_at_index(0).prompt))
+        desk.close(OP, desk.board.calls[call].incident, cancel_orders=True)
+        await pilot.press("enter")  # op1 is no supervisor: refused, in one line
+        await until(lambda: any("reopen" in n for n in notes(app)))
 
 
 async def test_demo_floor_starts_on_the_embedded_broker(tmp_path: Path) -> None:
