@@ -23,18 +23,12 @@ from textual.widgets import Sparkline, Static
 
 from dispatch.model import Service
 from dispatch.report import Report, Stat, build_report
-from dispatch.report.text import cell_width
 from dispatch.report.text import duration as exact
 from dispatch.tui.texts import duration, t
 
 BAR = 20  # cells of a full "within the deadline" bar
 SPARK_HEIGHT = 4
 SPARK_SAMPLES = 200
-
-
-def pad(text: str, width: int) -> str:
-    """Pad to ``width`` terminal cells (Chinese characters take two)."""
-    return text + " " * max(0, width - cell_width(text))
 
 
 def _seconds(value: float | None) -> str:
@@ -132,7 +126,7 @@ class KpiScreen(Screen[None]):
     #kpi-spark-first {{ width: 1fr; }}
     #kpi-spark-last {{ width: 1fr; text-align: right; }}
     #kpi-spark-title, #kpi, #kpi-table, #kpi-footer {{ padding: 0 1; }}
-    #kpi-table, #kpi-footer {{ margin: 1 0 0 0; }}
+    #kpi-table, #kpi-footer, #kpi-spark-title {{ margin: 1 0 0 0; }}
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,k,q", "app.pop_screen", "Back")]
 
