@@ -24,8 +24,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "event.advice_given": {"en": "Safety advice given: {advice}", "zh": "已提示安全事项：{advice}"},
     "event.priority_set": {"en": "Priority set to {priority}", "zh": "优先级设为 {priority}"},
     "event.order_sent": {"en": "Order sent to {to}", "zh": "已向 {to} 派单"},
-    "event.order_delivered": {"en": "Order to {to} accepted by the broker",
-                              "zh": "派单已送达消息服务器（{to}）"},
+    "event.order_delivered": {"en": "Order to {to} delivered to the broker",
+                              "zh": "派单已送达服务器（{to}）"},
     "event.order_status": {"en": "{to} reports {status}", "zh": "{to} 回报：{status}"},
     "event.order_timeout": {"en": "No acknowledgement from {to}", "zh": "{to} 未确认接单"},
     "event.order_resent": {"en": "Order to {to} sent again", "zh": "已向 {to} 重新派单"},
@@ -73,14 +73,46 @@ TEXTS: dict[str, dict[str, str]] = {
     "event.other": {"en": "{type} {data}", "zh": "{type} {data}"},
     "timeline.header": {"en": "Incident {id} · {kind} · priority {priority} · {status}",
                         "zh": "事件 {id} · {kind} · 优先级 {priority} · {status}"},
-    "timeline.rebuilt": {"en": "Rebuilt the projections from {events} events: {incidents} "
-                               "incidents, {pending} orders waiting in the outbox.",
+    "timeline.rebuilt": {"en": "Rebuilt the projections from {events} {events:@event|events}: "
+                               "{incidents} {incidents:@incident|incidents}, {pending} "
+                               "{pending:@order|orders} waiting in the outbox.",
                          "zh": "已由 {events} 条事件记录重建投影：{incidents} 个事件，"
                                "{pending} 条派单在发件箱等待。"},
-    "export.done": {"en": "Exported {count} events to {out}.",
+    "export.done": {"en": "Exported {count} {count:@event|events} to {out}.",
                     "zh": "已导出 {count} 条记录到 {out}。"},
+    "export.files": {"en": "Wrote {count} {count:@document|documents} to {out}.",
+                     "zh": "已写入 {count} 份文档到 {out}。"},
+    "export.no_alerts": {"en": "{log}: no CAP advisory in the log (or since --since): "
+                               "nothing to export",
+                         "zh": "{log}：日志中（或 --since 之后）没有公众提示（CAP）：无可导出内容"},
+    "export.cap_many": {"en": "{count} CAP alerts: CAP is one alert per XML document; give a "
+                              "folder (--out DIR/) for one file per alert",
+                        "zh": "共 {count} 条 CAP 提示：每份 XML 文档只能有一条提示；请用 "
+                              "--out 目录/ 逐条写成文件"},
     "unknown": {"en": "unknown", "zh": "未知"},
 }
+
+
+class _Formatter(string.Formatter):
+    """``str.format`` plus English plurals: ``{count:@order|orders}`` is the noun for ``count``.
+
+    ``{count} {count:@order|orders} sent`` reads "1 order sent", "2 orders sent";
+    Chinese templates need no such field.
+    """
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if format_spec.startswith("@"):
+            one, _, many = format_spec[1:].partition("|")
+            return one if str(value) == "1" else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+def plural(count: object, one: str, many: str) -> str:
+    """``one`` when ``count`` is 1, else ``many`` (for texts built outside a template)."""
+    return one if str(count) == "1" else many
 
 
 class _Blank(dict[str, Any]):
@@ -93,7 +125,7 @@ class _Blank(dict[str, Any]):
 def render(templates: dict[str, str], lang: str = "en", **fields: Any) -> str:
     """Fill the template of ``lang`` (English if ``lang`` is unknown) from ``templates``."""
     template = templates.get(lang) or templates["en"]
-    return string.Formatter().vformat(template, (), _Blank(fields))
+    return _FORMATTER.vformat(template, (), _Blank(fields))
 
 
 def text(key: str, lang: str = "en", **fields: Any) -> str:

@@ -82,7 +82,7 @@ def test_rebuild_command(written: tuple[Path, str], capsys: pytest.CaptureFixtur
     db, _ = written
     assert main(["timeline", "--rebuild", "--db", str(db)]) == 0
     assert capsys.readouterr().out.strip() == (
-        "Rebuilt the projections from 6 events: 1 incidents, 1 orders waiting in the outbox.")
+        "Rebuilt the projections from 6 events: 1 incident, 1 order waiting in the outbox.")
 
 
 def test_export_jsonl_reproduces_every_event(

@@ -17,6 +17,7 @@ from dispatch.errors import DispatchError
 from dispatch.model import Address, EventType
 from dispatch.operators import Accounts
 from dispatch.timeline import Timeline
+from dispatch.tui.confirm import Confirm
 from dispatch.tui.drive import ReplayDesk
 from dispatch.tui.login import LoginScreen
 from dispatch.unit.simulate import Behaviour, Simulator
@@ -278,13 +279,21 @@ async def test_views_palette_and_help_open_and_close(log: Timeline, clock: Manua
             assert type(app.screen).__name__ == screen
             await pilot.press("escape")
             assert app.screen is app.floor
+        iid = desk.board.calls[call].incident
         await pilot.press("ctrl+p")
         await pilot.press(*"关闭事件")
         await until(lambda: "关闭事件" in str(app.screen.query("CommandList").first()
                                             .get_option_at_index(0).prompt))
-        await pilot.press("enter")
-        await until(lambda: desk.board.incidents[desk.board.calls[call].incident].status
-                    == "closed")
+        await pilot.press("enter")  # its order waits in the outbox: asked first
+        await until(lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        await until(lambda: desk.board.incidents[iid].status == "closed")
+        # The palette offers op1 (no supervisor) no reopening: the role's commands only.
+        await pilot.press("ctrl+p", *"重新打开事件")
+        await pilot.pause()
+        options = app.screen.query("CommandList").first()
+        assert not any("重新打开事件" in str(options.get_option_at_index(n).prompt)
+                       for n in range(options.option_count))
 
 
 async def test_demo_floor_starts_on_the_embedded_broker(tmp_path: Path) -> None:

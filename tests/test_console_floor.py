@@ -121,7 +121,8 @@ async def test_a_call_answered_elsewhere_and_a_change_elsewhere_say_who(
         assert iid is not None
         await b.pilot.press("a")  # b's queue still shows the call: the desk says who took it
         taken = [n for n in notes(b.app) if "taken by" in n]
-        assert taken == [f"Not done: call {call[:8]} was taken by alice at seat {a.name}"]
+        assert taken == [f"Not done: the call from Li (G4 K1024+300) was taken by alice at "
+                         f"seat {a.name}"]
         assert ringing(b, 0)()  # refused, b has folded the answer and shows it at once
         assert b.desk.board.calls[call].answered_by == "alice"
         b.desk.follow()

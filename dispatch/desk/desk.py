@@ -26,7 +26,7 @@ from dispatch.clock import Clock
 from dispatch.config.schema import ModesConfig, SlaConfig
 from dispatch.desk import orders
 from dispatch.desk.board import Board, IncidentView
-from dispatch.desk.calls import Calls
+from dispatch.desk.calls import Calls, call_place
 from dispatch.desk.roles import Operator
 from dispatch.errors import DeskError, DispatchError, LogUnwritable, Refused
 from dispatch.geo import Place, RoadMap
@@ -224,8 +224,16 @@ class Desk(Calls):
 
     # -- working an incident --------------------------------------------------------------
 
-    def set_location(self, by: Operator, incident: str, where: str) -> Place:
+    def set_location(self, by: Operator, incident: str, where: str, *,
+                     from_call: bool = False) -> Place:
         """Place an incident from stake text or ``lat,lon`` (via the map).
+
+        Args:
+            by: Who places it.
+            incident: The incident.
+            where: Stake text or ``lat,lon``.
+            from_call: The place the caller (or the gateway) gave, not yet confirmed by
+                the operator: the board shows it as such until the operator sets one.
 
         Raises:
             DeskError: The map cannot place it (the message says why).
@@ -236,11 +244,30 @@ class Desk(Calls):
             place = self.roadmap.locate(where)
         except DispatchError as exc:
             raise DeskError(str(exc)) from None
+        data: dict[str, Any] = {"from_call": True} if from_call else {}
         self.record(self.event(
             EventType.LOCATION_SET, by, incident, location=place.to_location().to_dict(),
             recipients={str(s.value): str(a) for s, a in place.recipients.items()},
-            notes=list(place.notes)), guard=self.guard(by, incident))
+            notes=list(place.notes), **data), guard=self.guard(by, incident))
         return place
+
+    def open_incident(self, by: Operator, call_id: str | None = None, *,
+                      key: tuple[Any, ...] | None = None, **data: Any) -> str:
+        """Open an incident (see :meth:`Calls.open_incident`), placed where its call said.
+
+        The caller's or the gateway's place (stake text or coordinates) places the
+        incident at once, marked as from the call: the operator confirms or corrects
+        it.  A place the map does not know is left for the operator to type.
+        """
+        incident = super().open_incident(by, call_id, key=key, **data)
+        call = self.board.calls.get(call_id or "")
+        where = call_place(call.location) if call is not None else ""
+        if where:
+            try:
+                self.set_location(by, incident, where, from_call=True)
+            except DeskError as exc:
+                log.info("call location %r not placed: %s", where, exc)
+        return incident
 
     def apply_playbook(self, by: Operator, incident: str, playbook: str | None = None) -> str:
         """Apply a playbook: the operator's choice, or the classifier's best for the call."""
@@ -258,6 +285,7 @@ class Desk(Calls):
         self.record(self.event(EventType.PLAYBOOK_APPLIED, by, incident, playbook=playbook,
                                suggested=bool(words), words=words),
                     guard=self.guard(by, incident))
+        self._playbook_priority(by, incident)
         return playbook
 
     def guidance(self, incident: str, lang: str | None = None, *,
@@ -283,6 +311,10 @@ class Desk(Calls):
         inc = self.incident(incident)
         if not inc.kind:
             raise DeskError("apply a playbook before recording answers")
+        if isinstance(value, str) and not value.strip():
+            # Enter on an empty field is not "the caller does not know": that is said.
+            raise DeskError("no answer typed: type the caller's answer, or unknown if they "
+                            "do not know")
         from dispatch.playbook import coerce_answer
 
         try:
@@ -291,6 +323,24 @@ class Desk(Calls):
             raise DeskError(str(exc)) from None
         self.record(self.event(EventType.ANSWER_RECORDED, by, incident, question=question,
                                value=coerced), guard=self.guard(by, incident))
+        self._playbook_priority(by, incident)
+
+    def _playbook_priority(self, by: Operator, incident: str) -> None:
+        """Set the priority the playbook computes for the answers so far.
+
+        Logged as ``priority_set`` by the operator whose step changed it, with the
+        playbook's reason and ``source = "playbook"``; a priority the operator chose
+        (a digit) stands until they choose again.
+        """
+        inc = self.board.incidents.get(incident)
+        if inc is None or not inc.open or not inc.kind or (
+                inc.priority is not None and inc.priority_source != "playbook"):
+            return
+        guide = self.guidance(incident)
+        if guide.priority != inc.priority:
+            self.record(self.event(EventType.PRIORITY_SET, by, incident,
+                                   priority=guide.priority, reason=guide.priority_reason,
+                                   source="playbook"))
 
     def give_advice(self, by: Operator, incident: str, advice: str) -> None:
         """Mark a safety advice as read to the caller."""
@@ -303,7 +353,7 @@ class Desk(Calls):
             self.record(self.event(EventType.ADVICE_GIVEN, by, incident, advice=advice))
 
     def set_priority(self, by: Operator, incident: str, priority: int, reason: str = "") -> None:
-        """Set the priority (1 highest … 4)."""
+        """Set the priority (1 highest … 4): the operator's choice, over the playbook's."""
         self._allow(by, "set_priority", incident)
         self.incident(incident)
         try:
@@ -311,7 +361,8 @@ class Desk(Calls):
         except ValueError as exc:
             raise DeskError(str(exc)) from None
         self.record(self.event(EventType.PRIORITY_SET, by, incident, priority=priority,
-                               reason=reason), guard=self.guard(by, incident))
+                               reason=reason, source="operator"),
+                    guard=self.guard(by, incident))
 
     def dispatch(self, by: Operator, incident: str,
                  services: Iterable[Service | str] | None = None, *, kind: str | None = None,
@@ -386,21 +437,32 @@ class Desk(Calls):
             event.id = derived_id(EventType.INCIDENTS_MERGED, into, *sorted(merged))
             self.record(event, guard=self.guard(by, into, *merged))
 
-    def resolve(self, by: Operator, incident: str) -> None:
-        """The job is done on the road."""
+    def resolve(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
+        """The job is done on the road.
+
+        Raises:
+            Outstanding: Orders are not cleared; call again with ``cancel_orders`` to
+                cancel them (their recipients are told) and resolve.
+        """
         self._allow(by, "resolve", incident)
-        self.incident(incident)
+        orders.settle(self, by, self.incident(incident), "resolve", cancel_orders)
         self.record(self.event(EventType.INCIDENT_RESOLVED, by, incident),
                     guard=self.guard(by, incident))
 
-    def close(self, by: Operator, incident: str) -> None:
-        """Close the incident (a complaint only after its callback is recorded)."""
+    def close(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
+        """Close the incident (a complaint only after its callback is recorded).
+
+        Raises:
+            Outstanding: Orders are not cleared; call again with ``cancel_orders`` to
+                cancel them (their recipients are told) and close.
+        """
         self._allow(by, "close", incident)
         inc = self.incident(incident, open_only=False)
         if inc.status in ("closed", "merged"):
             raise DeskError(f"incident {incident} is already {inc.status}")
         if inc.kind == "complaint" and inc.callback_at is None:
             raise DeskError("a complaint closes only after the callback is recorded")
+        orders.settle(self, by, inc, "close", cancel_orders)
         self.record(self.event(EventType.INCIDENT_CLOSED, by, incident),
                     guard=self.guard(by, incident))
 

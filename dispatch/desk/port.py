@@ -96,8 +96,10 @@ class DeskPort(Protocol):
         """Open an incident for a call; returns its id."""
         ...
 
-    def set_location(self, by: Operator, incident: str, where: str) -> Place:
-        """Place an incident from stake text or ``lat,lon``."""
+    def set_location(self, by: Operator, incident: str, where: str, *,
+                     from_call: bool = False) -> Place:
+        """Place an incident from stake text or ``lat,lon`` (``from_call``: the caller's
+        place, for the operator to confirm)."""
         ...
 
     def apply_playbook(self, by: Operator, incident: str, playbook: str | None = None) -> str:
@@ -134,12 +136,20 @@ class DeskPort(Protocol):
         """Merge duplicate incidents into ``into``."""
         ...
 
-    def resolve(self, by: Operator, incident: str) -> None:
-        """The job is done on the road."""
+    def resolve(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
+        """The job is done on the road.
+
+        Raises:
+            Outstanding: Orders are not cleared (``cancel_orders`` cancels them first).
+        """
         ...
 
-    def close(self, by: Operator, incident: str) -> None:
-        """Close the incident."""
+    def close(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
+        """Close the incident.
+
+        Raises:
+            Outstanding: Orders are not cleared (``cancel_orders`` cancels them first).
+        """
         ...
 
     def reopen(self, by: Operator, incident: str) -> None:

@@ -64,6 +64,10 @@ class IncidentView:
     calls: list[str] = field(default_factory=list)
     kind: str | None = None
     priority: int | None = None
+    #: Who chose the priority: ``"playbook"`` (computed from the answers) or ``"operator"``.
+    priority_source: str | None = None
+    #: The place was the call's (caller or gateway), not yet confirmed by the operator.
+    location_from_call: bool = False
     status: str = IncidentStatus.OPEN.value
     location: dict[str, Any] = field(default_factory=dict)
     recipients: dict[str, str] = field(default_factory=dict)

@@ -216,7 +216,8 @@ class ReplayDesk:
         """Refused: read only."""
         raise Refused(READ_ONLY)
 
-    def set_location(self, by: Operator, incident: str, where: str) -> Place:
+    def set_location(self, by: Operator, incident: str, where: str, *,
+                     from_call: bool = False) -> Place:
         """Refused: read only."""
         raise Refused(READ_ONLY)
 
@@ -254,11 +255,11 @@ class ReplayDesk:
         """Refused: read only."""
         raise Refused(READ_ONLY)
 
-    def resolve(self, by: Operator, incident: str) -> None:
+    def resolve(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
         """Refused: read only."""
         raise Refused(READ_ONLY)
 
-    def close(self, by: Operator, incident: str) -> None:
+    def close(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
         """Refused: read only."""
         raise Refused(READ_ONLY)
 
