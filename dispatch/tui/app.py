@@ -109,10 +109,11 @@ class ConsoleApp(App[int]):
         if floor is not None:
             floor.read_only = True
             floor.refresh_all()
+        from dispatch.timeline.labels import Labels
         from dispatch.tui.views.score import ScoreScreen
 
         self.notify(t("drill_over", self.lang))
-        await self.push_screen(ScoreScreen(result.report, self.lang))
+        await self.push_screen(ScoreScreen(result.report, self.lang, Labels.of(self.desk)))
 
     # -- lifecycle ------------------------------------------------------------------
 
