@@ -4,15 +4,22 @@ calls named by what a person knows, event texts in words, the centre's name in b
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from dispatch.clock import ManualClock
 from dispatch.desk import Desk, Operator, Role
+from dispatch.desk.views import CallView
+from dispatch.drill.replay import Replay
 from dispatch.model import Address, EventType
 from dispatch.operators import Accounts
 from dispatch.timeline import Timeline
 from dispatch.timeline.labels import Labels
+from dispatch.tui.callers import call_label, caller_name
+from dispatch.tui.drive import ReplayDesk
 from dispatch.tui.login import LoginScreen
 from dispatch.tui.views.score import ScoreScreen
 from dispatch.unit.app import UnitApp
@@ -21,8 +28,8 @@ from dispatch.unit.store import UnitStore
 
 from .buslib import settings
 from .conftest import SHANGHAI
-from .consolelib import OP, console, floor, until
-from .desklib import make_desk
+from .consolelib import OP, console, floor, notes, plain, typed_call, until
+from .desklib import make_desk, shipped
 from .walklib import english_words, screen_text, walk_floor
 
 SUPER = Operator("wang", Role.SUPERVISOR)
@@ -176,3 +183,118 @@ async def unit_screen(desk: Desk, incident: str, folder: Path) -> str:
             return screen_text(app)
     finally:
         store.close()
+
+
+# -- item 8: callers masked in replays ---------------------------------------------------
+
+
+def _replay(log: Timeline) -> Any:
+    playbooks, roadmap, service = shipped()
+    return ReplayDesk(Replay.of(log), playbooks, roadmap, service=service, speed=10)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_replay_floor_masks_callers_names_unless_pii(
+        log: Timeline, clock: ManualClock, lang: str) -> None:
+    _, ids = scene(log, clock)
+    total = log.event_count()
+    for pii in (False, True):
+        replay = _replay(log)
+        app = console(replay, lang, operator=None, read_only=True, pii=pii)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("plus", "plus", "plus", "space")
+            await until(lambda r=replay: r.position == total)  # type: ignore[misc]
+            floor(app).flush()
+            floor(app).table.select(ids["accident"])
+            floor(app).draw_pane()
+            await pilot.pause()
+            shown = screen_text(app)
+            await pilot.press("t")
+            await pilot.pause()
+            shown += screen_text(app)
+            await pilot.press("escape", "f")
+            await pilot.pause()
+            shown += screen_text(app)
+        names = ("王小明", "赵六", "13800000001", "13600000004")
+        if pii:
+            assert "王小明" in shown and "13800000001" in shown  # pane, timeline
+            assert "赵六" in shown  # the ringing call, in the queue
+        else:
+            assert not [n for n in names if n in shown]
+            assert "王**" in shown and "赵*" in shown and "138****0001" in shown
+
+
+async def test_the_live_queue_shows_the_callers_name(log: Timeline, clock: ManualClock) -> None:
+    desk = make_desk(log)
+    typed_call(desk, "追尾", "G4 K1024+300")
+    app = console(desk, "zh")
+    async with app.run_test(size=(120, 40)):
+        assert "Li 138****0001" in plain(app, "#queue")  # the phone as ever masked there
+
+
+def test_mask_name_keeps_the_first_character() -> None:
+    assert caller_name({"name": "王小明"}, False) == "王**"
+    assert caller_name({"name": "Li Wei"}, False).startswith("L*")
+    assert caller_name({"name": "Li Wei"}, True) == "Li Wei"
+    assert caller_name({}, False) == "?" and caller_name({"name": "\x1b[31mX"}, True) == "X"
+
+
+# -- item 10: calls named by what a person knows ------------------------------------------
+
+
+@pytest.mark.parametrize(("lang", "breach"), [("en", "deadline answer breached"),
+                                              ("zh", "接听超时")])
+async def test_alerts_name_a_call_by_its_caller_and_place(
+        log: Timeline, clock: ManualClock, lang: str, breach: str) -> None:
+    desk = make_desk(log)
+    call = desk.receive_call(Operator("phone"), {"name": "赵六", "phone": "13600000004"},
+                             "G70 有车着火了", "G70 K1100+500", {})
+    clock.advance(60)
+    desk.tick()
+    app = console(desk, lang)
+    async with app.run_test(size=(120, 40)):
+        alerts = plain(app, "#alert-lines")
+        assert "赵六 13600000004 G70 K1100+500" in alerts
+        assert call[:8] not in alerts
+        assert breach in alerts
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_replay_alert_masks_the_caller(log: Timeline, clock: ManualClock,
+                                               lang: str) -> None:
+    desk = make_desk(log)
+    desk.receive_call(Operator("phone"), {"name": "赵六", "phone": "13600000004"},
+                      "G70 有车着火了", "G70 K1100+500", {})
+    clock.advance(60)
+    desk.tick()
+    total = log.event_count()
+    replay = _replay(log)
+    app = console(replay, lang, operator=None, read_only=True, pii=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("plus", "plus", "space")
+        await until(lambda: replay.position == total)
+        floor(app).flush()
+        alerts = plain(app, "#alert-lines")
+        assert "赵* 136****0004 G70 K1100+500" in alerts and "赵六" not in alerts
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "Answered Li 13800000001 G4 K1024+300: "),
+                                            ("zh", "已接听 Li 13800000001 G4 K1024+300，")])
+async def test_answering_names_the_caller(log: Timeline, lang: str, said: str) -> None:
+    desk = make_desk(log)
+    call = typed_call(desk, "追尾", "G4 K1024+300")
+    app = console(desk, lang)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("a")
+        shown = notes(app)[-1]
+        assert shown.startswith(said) and call[:8] not in shown
+
+
+def test_call_label_in_both_languages() -> None:
+    call = CallView("c" * 36, datetime(2026, 11, 22, tzinfo=UTC), {"name": "王小明",
+                    "phone": "13800000001"}, "追尾", {"lat": 30.5, "lon": 114.3}, {},
+                    incident="20261122-0001")
+    assert call_label(call, "en", False) == "王** 138****0001 30.5,114.3 (incident 20261122-0001)"
+    assert call_label(call, "zh", True) == "王小明 13800000001 30.5,114.3 （事件 20261122-0001）"
+    assert call_label(call, "zh", True, where=False, incident=False) == "王小明 13800000001"
+    assert call_label(None, "zh", True) == "来电"

@@ -117,7 +117,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind.peak_load": {"en": "peak load", "zh": "话务高峰"},
     "kind.complaint": {"en": "complaint", "zh": "投诉"},
     "kind.none": {"en": "?", "zh": "未分类"},
-    "palette.apply": {"en": "Apply playbook: {title} ({id})", "zh": "采用预案：{title}"},
+    "palette.apply": {"en": "Apply playbook: {title}", "zh": "采用预案：{title}"},
     "state.open": {"en": "open", "zh": "处理中"},
     "state.resolved": {"en": "resolved", "zh": "已处置"},
     "state.closed": {"en": "closed", "zh": "已关闭"},
