@@ -140,6 +140,11 @@ WORDS: dict[str, dict[str, dict[str, str]]] = {
         "phone": {"en": "phone line", "zh": "电话录入"},
         "trainee": {"en": "trainee", "zh": "学员"},
     },
+    "reason": {  # why a login failed (dispatch/operators.py records these)
+        "wrong password": {"en": "wrong password", "zh": "密码错误"},
+        "unknown operator": {"en": "unknown operator", "zh": "没有这个工号"},
+        "account disabled": {"en": "account disabled", "zh": "账号已停用"},
+    },
     "type": {
         "call_received": {"en": "call", "zh": "来电"},
         "call_answered": {"en": "answered", "zh": "接听"},
@@ -207,7 +212,8 @@ def text(key: str, lang: str = "en", **fields: Any) -> str:
 
 def word(group: str, value: object, lang: str = "en") -> str:
     """``value`` of ``group`` (``order``, ``status``, ``mode``, ``deadline``, ``kind``,
-    ``role``, ``actor``, ``type``) in words; an unknown value as itself (never ``None``)."""
+    ``role``, ``actor``, ``reason``, ``type``) in words; an unknown value as itself
+    (never ``None``)."""
     words = WORDS.get(group, {}).get(str(value))
     if words is None:
         return show_value(value, lang)

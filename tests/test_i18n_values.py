@@ -63,6 +63,7 @@ EVENTS = [
     ev(EventType.INCIDENT_OPENED, kind="breakdown"),
     ev(EventType.COMMAND_REFUSED, command="close", role="operator", reason="x"),
     ev("some_future_event", flag=True, value=None),
+    ev(EventType.LOGIN_FAILED, operator="wang", reason="wrong password"),
 ]
 
 
@@ -82,6 +83,7 @@ def test_chinese_event_texts_name_what_the_ids_mean() -> None:
     assert said[10] == "建立事件（车辆故障）"
     assert "话务员" in said[11]
     assert said[12] == "some_future_event flag=是 value=未知"
+    assert said[13] == "wang 登录失败：密码错误"
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -102,6 +102,8 @@ def _describe(event: Event, lang: str, pii: bool, labels: Labels, tz: tzinfo) ->
         fields["since"] = local_time(data["since"], tz)
     elif event.type == EventType.COMMAND_REFUSED:
         fields["role"] = word("role", data.get("role"), lang)
+    elif event.type == EventType.LOGIN_FAILED:
+        fields["reason"] = word("reason", data.get("reason"), lang)
     return text(key, lang, **fields)
 
 

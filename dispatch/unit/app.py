@@ -65,7 +65,7 @@ class UnitApp(App[None]):
                  tz: tzinfo | None = None, run_client: bool = True,
                  labels: Labels | None = None) -> None:
         super().__init__()
-        self.labels = labels or Labels()
+        self.labels = labels
         self.client = client
         self.lang = lang
         self.unit_name = unit_name
@@ -207,9 +207,14 @@ class UnitApp(App[None]):
         if held.status:
             status += f" ({self._time(held.status_at)})"
         names = self.labels
-        answers = " · ".join(names.question(q, self.lang) + self.t("colon")
-                             + names.answer(q, v, self.lang)
-                             for q, v in (p.get("answers") or {}).items())
+        if names is None:  # no playbooks at hand: the ids, as the order carries them
+            answers = " · ".join(f"{q} = {self._value(v)}"
+                                 for q, v in (p.get("answers") or {}).items())
+        else:
+            answers = " · ".join(names.question(q, self.lang) + self.t("colon")
+                                 + names.answer(q, v, self.lang)
+                                 for q, v in (p.get("answers") or {}).items())
+        names = names or Labels()
         line(("detail.incident", safe_text(held.incident), "bold"),
              ("detail.kind", f"{kind_label(str(p.get('kind', '')), self.lang)} · "
                              f"P{p.get('priority', '?')}", ""),
@@ -225,8 +230,9 @@ class UnitApp(App[None]):
         line(("detail.caller", caller.get("name"), ""),
              ("detail.callback", caller.get("phone"), "bold"))
         line(("detail.answers", answers, ""))
-        line(("detail.advice", "; ".join(names.advice(a, self.lang, chars=24)
-                                         for a in p.get("advice_given") or []), ""))
+        advice = p.get("advice_given") or []
+        line(("detail.advice", ", ".join(advice) if self.labels is None else
+              "; ".join(names.advice(a, self.lang, chars=24) for a in advice), ""))
         line(("detail.order", held.id, ""), ("detail.operator", p.get("operator"), ""))
         line(("detail.received_at", self._time(held.received_at, "%Y-%m-%d %H:%M:%S"), ""))
         out.rstrip()
