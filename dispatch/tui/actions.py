@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from textual.widgets import Input
 
 from dispatch.errors import Changed, DispatchError, Taken
+from dispatch.tui.callers import call_label
 from dispatch.tui.prompts import Ask, CallForm, Form
 from dispatch.tui.queue import CallQueue
 from dispatch.tui.texts import kind_label, t
@@ -122,7 +123,8 @@ class FloorActions:
             return
         self.table.select(incident)
         self.refresh_all()
-        self.notify(t("answered", self.lang, call=call.id[:8], incident=incident))
+        self.notify(t("answered", self.lang, incident=incident,
+                      call=call_label(call, self.lang, self.pii, incident=False)))
         self.query_one("#stake", Input).focus()
 
     def action_type_call(self: FloorScreen) -> None:

@@ -9,7 +9,7 @@ from typing import Any
 from textual.command import DiscoveryHit, Hit, Provider
 
 from dispatch.tui.actions import ACTIONS
-from dispatch.tui.texts import kind_label
+from dispatch.tui.texts import kind_label, t
 
 
 class FloorCommands(Provider):
@@ -29,9 +29,8 @@ class FloorCommands(Provider):
         out: list[tuple[str, str, Callable[[], Any]]] = [
             (f"{text.get(lang) or text['en']}", key, partial(floor.run_action, action))
             for action, key, text in ACTIONS]
-        apply = "Apply playbook" if lang == "en" else "采用预案"
         for pid in floor.desk.playbooks.ids:
-            out.append((f"{apply}: {kind_label(pid, lang)} ({pid})", "",
+            out.append((t("palette.apply", lang, title=kind_label(pid, lang), id=pid), "",
                         partial(floor.action_playbook, pid)))
         return out
 
