@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from dispatch.bus.codec import load_key
-from dispatch.cli.common import config_of, lang_of, logging_to_file
+from dispatch.cli.common import config_of, labels_of, lang_of, logging_to_file
 from dispatch.config import Config, user_data_dir
 from dispatch.errors import DispatchError
 from dispatch.model import Address
@@ -124,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
         client = UnitClient(address, store, settings, center=config.center.id,
                             drill=args.drill, key=key)
         with logging_to_file(f"unit-{service}-{unit}"):
-            UnitApp(client, lang, unit_name=name, tz=config.center.tz).run()
+            UnitApp(client, lang, unit_name=name, tz=config.center.tz,
+                    labels=labels_of(args)).run()
     finally:
         store.close()
     return 0

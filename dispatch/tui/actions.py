@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from dispatch.desk.roles import Operator
 from dispatch.errors import Changed, DispatchError, Outstanding, Taken
 from dispatch.model import FINAL_STATES
+from dispatch.tui.callers import call_label
 from dispatch.tui.closing import ClosingActions
 from dispatch.tui.confirm import Confirm
 from dispatch.tui.drive import ReplayControl, control_of
@@ -139,7 +140,8 @@ class FloorActions(ClosingActions, LookingActions):
             return
         self.table.select(incident)
         self.refresh_all()
-        self.notify(t("answered", self.lang, call=call.id[:8], incident=incident))
+        self.notify(t("answered", self.lang, incident=incident,
+                      call=call_label(call, self.lang, self.pii, incident=False)))
         self.table.focus()
 
     def action_type_call(self: FloorScreen) -> None:

@@ -27,6 +27,7 @@ from dispatch.desk.timers import Deadline
 from dispatch.model import Event, EventType
 from dispatch.tui.actions import FloorActions
 from dispatch.tui.board import IncidentBoard
+from dispatch.tui.callers import call_label, recipient_label
 from dispatch.tui.keymap import bindings
 from dispatch.tui.pane import IncidentPane
 from dispatch.tui.queue import CallQueue
@@ -230,12 +231,15 @@ class FloorScreen(FloorActions, Screen[None]):
     def alert_line(self, alert: Any) -> Text:
         """One alert as the operator reads it."""
         fields = dict(alert.text)
+        if fields.get("to"):  # a recipient by its station's name (Chinese), not its address
+            fields["to"] = recipient_label(self.desk, fields["to"], self.lang)
         if "deadline" in fields:
             fields["deadline"] = label("deadline", fields["deadline"], self.lang)
         if "mode" in fields:
             fields["mode"] = t(f"status.mode.{fields['mode']}", self.lang) \
                 if fields["mode"] in ("normal", "peak", "outage") else fields["mode"]
-        who = alert.incident or (fields.get("call") or "")[:8]
+        who = alert.incident or call_label(  # the caller, the place: never a call's uuid
+            self.desk.board.calls.get(fields.get("call") or ""), self.lang, self.pii)
         key = f"alert.{alert.kind}"
         mine = self.is_mine(alert)
         if mine:

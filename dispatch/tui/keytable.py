@@ -166,7 +166,7 @@ ACTIONS: tuple[Action, ...] = (
             "zh": "将选中事件移交在席的其他话务员（移交给谁、原因）；值班长可直接接管"},
            needs="transfer", group="incident"),
     # -- the board ------------------------------------------------------------------------
-    Action("cursor", (), ("Up Down", "PgUp PgDn"),
+    Action("cursor", (), ("↑ ↓", "PgUp PgDn"),
            {"en": "Move on the board", "zh": "在事件列表中移动"},
            {"en": "move on the board (the pane shows the incident under the cursor)",
             "zh": "在事件列表中移动（下方显示光标所在事件）"},

@@ -31,9 +31,8 @@ class FloorCommands(Provider):
         out: list[tuple[str, str, Callable[[], Any]]] = [
             (name, key, partial(floor.run_action, action))
             for name, key, action in palette_entries(lang, floor.operator, replay=replay)]
-        apply = t("palette.apply", lang)
         for pid in floor.desk.playbooks.ids if not replay else ():
-            out.append((f"{apply}: {kind_label(pid, lang)} ({pid})", "",
+            out.append((t("palette.apply", lang, title=kind_label(pid, lang), id=pid), "",
                         partial(floor.action_playbook, pid)))
         return out
 

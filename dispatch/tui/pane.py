@@ -21,6 +21,7 @@ from dispatch.desk.board import IncidentView
 from dispatch.errors import DispatchError
 from dispatch.model import mask_phone
 from dispatch.tui.board import place_of
+from dispatch.tui.callers import caller_name
 from dispatch.tui.texts import clock_left, duration, kind_label, label, t
 
 ADVICE_STYLE = "bold black on yellow"
@@ -127,7 +128,7 @@ class IncidentPane(VerticalScroll):
             return Text("")
         first = calls[0]
         phone = str(first.caller.get("phone") or "?")
-        out = Text(t("pane.caller", lang, name=first.caller.get("name") or "?",
+        out = Text(t("pane.caller", lang, name=caller_name(first.caller, self.pii),
                      phone=phone if self.pii else mask_phone(phone)), style="bold")
         for call in calls[:3]:
             out.append("\n" + t("pane.says", lang, says=call.says))

@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from dispatch.desk.board import CallView
 from dispatch.model import mask_phone
+from dispatch.tui.callers import caller_name
 from dispatch.tui.texts import clock_left, t
 
 SHOWN = 6  # the queue stays small on screen; the count says how many more
@@ -30,7 +31,8 @@ def where(location: Any) -> str:
     return str(location or "")
 
 
-def queue_text(queue: list[tuple[CallView, float]], answer_s: float, lang: str) -> Text:
+def queue_text(queue: list[tuple[CallView, float]], answer_s: float, lang: str,
+               pii: bool = False) -> Text:
     """The queue as text: a title, then one line per ringing call."""
     out = Text(no_wrap=True, overflow="ellipsis")
     out.append(t("queue.title", lang, count=len(queue)), style="bold")
@@ -41,7 +43,7 @@ def queue_text(queue: list[tuple[CallView, float]], answer_s: float, lang: str) 
     for call, waited in queue[:SHOWN]:
         out.append("\n")
         out.append(f" {clock_left(waited)} ", style=wait_style(waited, answer_s))
-        name = call.caller.get("name") or "?"
+        name = caller_name(call.caller, pii)
         phone = mask_phone(str(call.caller.get("phone") or ""))
         out.append(f"  {name} {phone}  ")
         out.append(where(call.location), style="bold")
@@ -69,7 +71,7 @@ class CallQueue(Static):
         """Redraw from the desk's queue."""
         queue = desk.queue()
         self.first = queue[0][0].id if queue else None
-        text = queue_text(queue, desk.sla.answer_s, lang)
+        text = queue_text(queue, desk.sla.answer_s, lang, getattr(self.screen, "pii", False))
         if text != self._shown:
             self._shown = text
             self.update(text)

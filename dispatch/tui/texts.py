@@ -25,6 +25,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_call": {"en": "No call is ringing", "zh": "没有来电"},
     "answered": {"en": "Answered {call}: incident {incident} opened",
                  "zh": "已接听 {call}，建立事件 {incident}"},
+    "call.unknown": {"en": "a call", "zh": "来电"},
+    "call.incident": {"en": "(incident {incident})", "zh": "（事件 {incident}）"},
     "placed": {"en": "{incident} placed at {place}", "zh": "{incident} 位置：{place}"},
     "playbook_applied": {"en": "{incident}: playbook {playbook}",
                          "zh": "{incident}：采用预案 {playbook}"},
@@ -132,6 +134,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind.peak_load": {"en": "peak load", "zh": "话务高峰"},
     "kind.complaint": {"en": "complaint", "zh": "投诉"},
     "kind.none": {"en": "?", "zh": "未分类"},
+    "palette.apply": {"en": "Apply playbook: {title}", "zh": "采用预案：{title}"},
     "state.open": {"en": "open", "zh": "处理中"},
     "state.resolved": {"en": "resolved", "zh": "已处置"},
     "state.closed": {"en": "closed", "zh": "已关闭"},
@@ -301,6 +304,15 @@ TEXTS: dict[str, dict[str, str]] = {
     "login.repeat": {"en": "password again", "zh": "再次输入密码"},
     "login.mismatch": {"en": "The passwords differ", "zh": "两次输入的密码不一致"},
     "login.created": {"en": "Account {operator} created", "zh": "已创建账号 {operator}"},
+    # The accounts' refusals (dispatch/operators.py says them in English), by message.
+    "account.login refused: wrong password": {"en": "Login refused: wrong password",
+                                              "zh": "登录失败：密码错误"},
+    "account.login refused: unknown operator": {"en": "Login refused: unknown operator",
+                                                "zh": "登录失败：没有这个工号"},
+    "account.login refused: account disabled": {"en": "Login refused: account disabled",
+                                                "zh": "登录失败：账号已停用"},
+    "account.a password needs at least 8 characters": {
+        "en": "A password needs at least 8 characters", "zh": "密码至少需要 8 个字符"},
     # -- views --------------------------------------------------------------------
     "timeline.title": {"en": "Timeline of {incident}", "zh": "事件 {incident} 时间线"},
     "timeline.none": {"en": "Select an incident to see its timeline", "zh": "请选择事件查看时间线"},
@@ -337,7 +349,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "kpi.breaches": {"en": "Deadline breaches: {total}", "zh": "超时告警：{total}"},
     "kpi.drills": {"en": "Drill {drill}: {score}/100", "zh": "演练 {drill}：{score}/100"},
     "help.title": {"en": "Keys", "zh": "按键说明"},
-    "palette.apply": {"en": "Apply playbook", "zh": "采用预案"},
+    # -- the command palette's own commands (Textual's, in the console's language) ------
+    "palette.placeholder": {"en": "Search for commands…", "zh": "搜索命令……"},
+    "system.theme": {"en": "Theme", "zh": "主题"},
+    "system.theme.help": {"en": "Change the current theme", "zh": "切换界面配色"},
+    "system.quit": {"en": "Quit", "zh": "退出"},
+    "system.quit.help": {"en": "Quit the application as soon as possible",
+                         "zh": "立即退出调度台"},
+    "system.keys": {"en": "Keys", "zh": "按键"},
+    "system.keys.help": {"en": "Show or hide the keys of the focused widget",
+                         "zh": "显示或隐藏当前控件的按键说明"},
+    "system.maximize": {"en": "Maximize", "zh": "最大化"},
+    "system.maximize.help": {"en": "Maximize the focused widget", "zh": "最大化当前控件"},
+    "system.minimize": {"en": "Minimize", "zh": "还原"},
+    "system.minimize.help": {"en": "Restore the widget to its normal size",
+                             "zh": "将控件还原为正常大小"},
+    "system.screenshot": {"en": "Screenshot", "zh": "截图"},
+    "system.screenshot.help": {"en": "Save an SVG screenshot of the current screen",
+                               "zh": "将当前屏幕保存为 SVG 截图"},
     "seats.title": {"en": "The floor: {seats} {seats:@seat|seats}, {free} free, "
                           "calls ringing {ringing}",
                     "zh": "席位总览：共 {seats} 个席位，空闲 {free} 个，待接来电 {ringing} 个"},
@@ -363,7 +392,7 @@ TEXTS: dict[str, dict[str, str]] = {
                    "zh": "派单标记：发 已发出（发件箱）· 达 已送达服务器 · 收 已接收 · "
                          "接 单位已接受 · "
                          "途 已出发 · 场 已到场 · 毕 已完成 · 拒 已拒绝 · 超 未确认"},
-    "score.title": {"en": "Drill {drill}: {title}", "zh": "演练 {drill}：{title}"},
+    "score.title": {"en": "Drill: {title}", "zh": "演练：{title}"},
     "score.total": {"en": "Score {score}/100", "zh": "得分 {score}/100"},
     "score.call": {"en": "{n}. {incident} {playbook}: answer {answer} dispatch {dispatch} "
                          "score {score}",
@@ -396,6 +425,12 @@ def label(prefix: str, value: str | None, lang: str) -> str:
     """``prefix.value`` in words, or the value itself when there is no text for it."""
     key = f"{prefix}.{value}"
     return t(key, lang) if key in TEXTS else str(value or "")
+
+
+def account_error(message: str, lang: str) -> str:
+    """An account's refusal in ``lang`` (a message without a text stays as it is)."""
+    key = f"account.{message}"
+    return t(key, lang) if key in TEXTS else message
 
 
 def duration(seconds: float) -> str:
