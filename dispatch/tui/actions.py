@@ -121,17 +121,21 @@ class FloorActions(ClosingActions, LookingActions):
     # -- a call -----------------------------------------------------------------------
 
     def action_answer(self: FloorScreen) -> None:
-        """Answer the oldest ringing call and open its incident (the board keeps the keys:
-        ``l`` then types its location).
+        """Answer the call marked in the queue (the most urgent unless the operator moved
+        the mark) and open its incident; the board keeps the keys (``l`` corrects the place).
 
-        The call meant is the oldest the queue shows: if another seat took it
-        meanwhile, the desk refuses and the notification says who.
+        If another seat took that call meanwhile, the desk refuses and the
+        notification says who.
         """
-        shown = self.query_one(CallQueue).first
-        if shown is None and not self.desk.board.ringing() and not self.read_only:
+        selected = self.query_one(CallQueue).selected
+        if selected is None and not self.desk.board.ringing() and not self.read_only:
             self.notify(t("no_call", self.lang), severity="warning")
             return
-        call = self.act(lambda by: self.desk.answer(by, shown))
+        self._take(selected)
+
+    def _take(self: FloorScreen, call_id: str | None) -> None:
+        """Answer ``call_id``, open its incident, select it on the board."""
+        call = self.act(lambda by: self.desk.answer(by, call_id))
         if not call or call is True:
             return
         opened = call.id
@@ -144,11 +148,31 @@ class FloorActions(ClosingActions, LookingActions):
                       call=call_label(call, self.lang, self.pii, incident=False)))
         self.table.focus()
 
+    def action_queue_up(self: FloorScreen) -> None:
+        """Move the queue's mark one call up (towards the most urgent)."""
+        self._move_mark(-1)
+
+    def action_queue_down(self: FloorScreen) -> None:
+        """Move the queue's mark one call down."""
+        self._move_mark(1)
+
+    def _move_mark(self: FloorScreen, step: int) -> None:
+        queue = self.query_one(CallQueue)
+        queue.show(self.desk, self.lang)  # the calls as they ring now
+        if queue.move(step) is None:
+            self.notify(t("no_call", self.lang), severity="warning")
+            return
+        queue.show(self.desk, self.lang)
+
     def action_type_call(self: FloorScreen) -> None:
-        """Type in a call (the phone line, while the gateway cannot reach us)."""
+        """Type in a call (the phone line, while the gateway cannot reach us): that caller
+        is on the line, so the call is answered and its incident opened at once."""
         def submit(caller: dict[str, str], says: str, location: str | None) -> bool:
-            return self.act(
-                lambda by: self.desk.receive_call(by, caller, says, location)) is not None
+            call_id = self.act(lambda by: self.desk.receive_call(by, caller, says, location))
+            if not isinstance(call_id, str):
+                return False
+            self._take(call_id)
+            return True
         self.app.push_screen(CallForm(submit, self.lang))
 
     def action_focus_location(self: FloorScreen) -> None:

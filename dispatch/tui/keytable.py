@@ -65,15 +65,25 @@ def _priority(level: int) -> Action:
 ACTIONS: tuple[Action, ...] = (
     # -- a call -------------------------------------------------------------------------
     Action("answer", ("a",), ("a",),
-           {"en": "Answer the call the queue shows first", "zh": "接听队列首个来电"},
-           {"en": "answer the ringing call the queue shows first and open its incident; on a "
-                  "floor, if another seat was quicker, one line says who took it",
-            "zh": "接听队列中的首个来电并建立事件；多席位时若已被他人接听，提示由谁接听"},
+           {"en": "Answer the marked call", "zh": "接听标记的来电"},
+           {"en": "answer the call marked > in the queue (the most urgent unless moved with "
+                  "[ or ]) and open its incident, placed where the call said; on a floor, if "
+                  "another seat was quicker, one line says who took it",
+            "zh": "接听队列中 > 标记的来电（默认最紧急的，可用 [ ] 移动）并建立事件，"
+                  "按来电位置定位；多席位时若已被他人接听，提示由谁接听"},
            needs="answer", line={"en": "answer", "zh": "接听"}),
+    Action("queue_up", ("left_square_bracket",), ("[",),
+           {"en": "Queue: mark the call above", "zh": "来电队列：标记上一个来电"},
+           {"en": "move the queue's mark up (towards the most urgent)",
+            "zh": "来电队列标记上移（更紧急的方向）"}),
+    Action("queue_down", ("right_square_bracket",), ("]",),
+           {"en": "Queue: mark the call below", "zh": "来电队列：标记下一个来电"},
+           {"en": "move the queue's mark down", "zh": "来电队列标记下移"}),
     Action("type_call", ("c",), ("c",),
            {"en": "Type in a call", "zh": "人工录入来电"},
-           {"en": "type in a call (the phone line while the gateway cannot reach the console)",
-            "zh": "人工录入来电（网关无法送达时使用）"},
+           {"en": "type in a call (the phone line while the gateway cannot reach the console): "
+                  "the caller is on the line, so it is answered and its incident opened at once",
+            "zh": "人工录入来电（网关无法送达时使用）：来电人正在线上，录入后立即接听并建立事件"},
            needs="receive_call"),
     Action("focus_location", ("l",), ("l",),
            {"en": "Type the location", "zh": "输入位置"},

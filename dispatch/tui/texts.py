@@ -113,7 +113,17 @@ TEXTS: dict[str, dict[str, str]] = {
     # -- call queue ---------------------------------------------------------------
     "queue.title": {"en": "Calls ringing: {count}", "zh": "待接来电：{count}"},
     "queue.empty": {"en": "No call ringing", "zh": "暂无来电"},
-    "queue.hint": {"en": "a answers the oldest", "zh": "按 a 接听最早来电"},
+    "queue.hint": {"en": "most urgent first   a answers the call marked >   [ ] move the mark",
+                   "zh": "最紧急的在前   按 a 接听 > 标记的来电   [ ] 移动标记"},
+    "queue.more": {"en": "+{count} more ringing ([ ] to reach them)",
+                   "zh": "另有 {count} 个来电（按 [ ] 查看）"},
+    # Danger marks on a ringing call (what the caller's words name), short.
+    "danger.fire": {"en": "FIRE", "zh": "起火"},
+    "danger.smoke": {"en": "SMOKE", "zh": "冒烟"},
+    "danger.trapped": {"en": "TRAPPED", "zh": "被困"},
+    "danger.injured": {"en": "HURT", "zh": "有伤"},
+    "danger.hazmat": {"en": "HAZMAT", "zh": "危化品"},
+    "danger.live_lane": {"en": "IN LANE", "zh": "占行车道"},
     # -- incident board columns (short: they are column heads) ---------------------
     "col.id": {"en": "Incident", "zh": "事件编号"},
     "col.priority": {"en": "Pri", "zh": "级别"},
