@@ -298,3 +298,36 @@ def test_orders_cli_lists_and_a_supervisor_cancels(log: Timeline, clock: ManualC
     assert "matches no order" in capsys.readouterr().err
     with pytest.raises(Refused):
         desk.cancel_order(OP, iid, order, "again")
+
+
+# -- refusals in the console's language -------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_desks_refusals_read_in_the_consoles_language(log: Timeline, lang: str) -> None:
+    from dispatch.tui.refusals import refusal
+
+    desk = make_desk(log)
+    iid = _accident(desk)
+    desk.dispatch(OP, iid, ["120"])
+    said = []
+    for attempt in (lambda: desk.answer(OP),
+                    lambda: desk.record_answer(OP, iid, "trapped", " "),
+                    lambda: desk.record_answer(OP, iid, "trapped", "d"),
+                    lambda: desk.resolve(OP, iid),
+                    lambda: desk.reopen(OP, iid),
+                    lambda: desk.set_location(OP, iid, "G4 K9999+000")):
+        with pytest.raises(DeskError) as refused:
+            attempt()
+        said.append(refusal(refused.value, desk, lang))
+    if lang == "zh":
+        assert said[:4] == [
+            "没有来电", "未输入回答：请输入来电人的回答；来电人不清楚时输入“不知道”",
+            "有没有人被困在车里出不来？：应为是或否，输入的是“d”",
+            f"事件 {iid} 尚有 1 条派单未完成：确认后将取消这些派单并处置完毕"]
+        assert said[4] == "op1：话务员无权执行此操作"
+        assert said[5].startswith("无法定位“G4 K9999+000”")
+    else:
+        assert said[2] == "Is anyone trapped in a vehicle?: expected yes or no, got “d”"
+        assert said[3] == (f"incident {iid} still has 1 order not cleared: confirm to cancel "
+                           "them and resolve")

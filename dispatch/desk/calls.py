@@ -105,19 +105,21 @@ class Calls(Following):
             call = queue[0][0] if queue else None
         if call is None:
             if call_id and (known := self.board.calls.get(call_id)) and known.answered_by:
-                raise Taken(self._taken(known))
-            raise DeskError(f"no ringing call {call_id}" if call_id else "no call is ringing")
+                raise self._taken(known)
+            raise DeskError(f"no ringing call {call_id}" if call_id else "no call is ringing") \
+                .say("no_call")
         event = self.event(EventType.CALL_ANSWERED, by, call=call.id, seat=self.seat)
         # One answer per call however many seats press the key: the first commit wins.
         event.id = derived_id(EventType.CALL_ANSWERED, call.id)
         if not self.record(event):
             self.follow()
-            raise Taken(self._taken(self.board.calls[call.id]))
+            raise self._taken(self.board.calls[call.id])
         return call
 
-    def _taken(self, call: CallView) -> str:
+    def _taken(self, call: CallView) -> Taken:
         seat = f" at seat {call.answered_seat}" if call.answered_seat else ""
-        return f"{call_words(call)} was taken by {call.answered_by}{seat}"
+        return Taken(f"{call_words(call)} was taken by {call.answered_by}{seat}").say(
+            "taken", call=call.id, by=call.answered_by or "?", seat=call.answered_seat or "")
 
     def open_incident(self, by: Operator, call_id: str | None = None, *,
                       key: tuple[Any, ...] | None = None, **data: Any) -> str:
@@ -138,9 +140,10 @@ class Calls(Following):
             if call is None:
                 raise DeskError(f"no call {call_id}")
             if call.incident:
-                raise Taken(f"call {call_id[:8]} already belongs to incident {call.incident}")
+                raise Taken(f"{call_words(call)} already belongs to incident {call.incident}") \
+                    .say("has_incident", call=call_id, incident=call.incident)
             if call.answered_by not in (None, by.id) and not by.may("take_over"):
-                raise Taken(self._taken(call))
+                raise self._taken(call)
             data["call"] = call_id
             event_id = derived_id(EventType.INCIDENT_OPENED, call_id)
         if self.seat:
@@ -150,8 +153,10 @@ class Calls(Following):
         if opened is None:
             self.follow()
             call = self.board.calls.get(call_id or "")
-            raise Taken(f"call {call_id[:8]} already belongs to incident {call.incident}"
-                        if call_id and call and call.incident else "opened already by another seat")
+            if call_id and call and call.incident:
+                raise Taken(f"{call_words(call)} already belongs to incident {call.incident}") \
+                    .say("has_incident", call=call_id, incident=call.incident)
+            raise Taken("opened already by another seat").say("opened_elsewhere")
         self._recorded(opened)
         assert opened.incident
         return opened.incident

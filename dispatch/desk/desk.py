@@ -197,7 +197,8 @@ class Desk(Calls):
             reason = f"role {by.role.value} may not {command.replace('_', ' ')}"
             self.record(self.event(EventType.COMMAND_REFUSED, by, incident, command=command,
                                    role=by.role.value, reason=reason))
-            raise Refused(f"{by.id}: {reason}")
+            raise Refused(f"{by.id}: {reason}").say("role", who=by.id, role=by.role.value,
+                                                    command=command)
 
     def incident(self, incident_id: str, *, open_only: bool = True) -> IncidentView:
         """An incident of the board.
@@ -207,10 +208,11 @@ class Desk(Calls):
         """
         inc = self.board.incidents.get(incident_id) or self._load(incident_id)
         if inc is None:
-            raise DeskError(f"no incident {incident_id}")
+            raise DeskError(f"no incident {incident_id}").say("no_incident", incident=incident_id)
         if open_only and not inc.open:
             where = f" into {inc.merged_into}" if inc.merged_into else ""
-            raise DeskError(f"incident {incident_id} is {inc.status}{where}")
+            raise DeskError(f"incident {incident_id} is {inc.status}{where}").say(
+                "not_open", incident=incident_id, status=inc.status, into=inc.merged_into or "")
         return inc
 
     def _load(self, incident_id: str) -> IncidentView | None:
@@ -243,7 +245,7 @@ class Desk(Calls):
         try:
             place = self.roadmap.locate(where)
         except DispatchError as exc:
-            raise DeskError(str(exc)) from None
+            raise DeskError(str(exc)).say("not_placed", where=where, detail=str(exc)) from None
         data: dict[str, Any] = {"from_call": True} if from_call else {}
         self.record(self.event(
             EventType.LOCATION_SET, by, incident, location=place.to_location().to_dict(),
@@ -310,17 +312,23 @@ class Desk(Calls):
         self._allow(by, "record_answer", incident)
         inc = self.incident(incident)
         if not inc.kind:
-            raise DeskError("apply a playbook before recording answers")
+            raise DeskError("apply a playbook before recording answers").say("no_playbook")
         if isinstance(value, str) and not value.strip():
             # Enter on an empty field is not "the caller does not know": that is said.
             raise DeskError("no answer typed: type the caller's answer, or unknown if they "
-                            "do not know")
+                            "do not know").say("no_answer")
         from dispatch.playbook import coerce_answer
 
+        spec = self.playbooks.get(inc.kind)
         try:
-            coerced = coerce_answer(self.playbooks.get(inc.kind), question, value)
+            coerced = coerce_answer(spec, question, value)
         except DispatchError as exc:
-            raise DeskError(str(exc)) from None
+            asked = spec.question(question)
+            raise DeskError(str(exc)).say(
+                "bad_answer", question=question, type=asked.type if asked else "text",
+                choices=", ".join(asked.choice_ids()) if asked else "", got=str(value),
+                low=asked.lowest if asked else 0,
+                high=asked.max if asked and asked.max is not None else "") from None
         self.record(self.event(EventType.ANSWER_RECORDED, by, incident, question=question,
                                value=coerced), guard=self.guard(by, incident))
         self._playbook_priority(by, incident)

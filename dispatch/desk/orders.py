@@ -94,6 +94,7 @@ def settle(desk: Desk, by: Operator, inc: IncidentView, step: str, cancel: bool)
     if not cancel:
         listing = ", ".join(f"{o.to} ({o.state})" for o in waiting)
         raise Outstanding(f"incident {inc.id} still has {len(waiting)} order(s) not cleared: "
-                          f"{listing}; confirm to cancel them and {step}", inc.id, waiting)
+                          f"{listing}; confirm to cancel them and {step}", inc.id, waiting) \
+            .say("outstanding", incident=inc.id, count=len(waiting), step=step)
     for order in waiting:
         cancel_order(desk, by, inc.id, order.id, f"incident {step}d")  # resolved, closed
