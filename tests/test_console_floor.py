@@ -121,8 +121,8 @@ async def test_a_call_answered_elsewhere_and_a_change_elsewhere_say_who(
         assert iid is not None
         await b.pilot.press("a")  # b's queue still shows the call: the desk says who took it
         taken = [n for n in notes(b.app) if "taken by" in n]
-        assert taken == [f"Not done: the call from Li (G4 K1024+300) was taken by alice at "
-                         f"seat {a.name}"]
+        assert taken == [f"Not done: the call of Li 13800000001 G4 K1024+300 was taken by "
+                         f"alice at seat {a.name}"]
         assert ringing(b, 0)()  # refused, b has folded the answer and shows it at once
         assert b.desk.board.calls[call].answered_by == "alice"
         b.desk.follow()
@@ -134,7 +134,7 @@ async def test_a_call_answered_elsewhere_and_a_change_elsewhere_say_who(
         changed = [n for n in notes(b.app) if "changed meanwhile" in n]
         assert len(changed) == 1 and "\n" not in changed[0]
         assert changed[0].startswith(f"Not done: incident {iid} was changed meanwhile")
-        assert f"alice (seat {a.name})" in changed[0]
+        assert f"by alice at seat {a.name}: Priority set to 1" in changed[0]
         assert b.desk.board.incidents[iid].priority == 1  # what won, nothing of b's
         assert b.floor.table.shown(iid, "priority") == "P1"
 

@@ -16,6 +16,7 @@ from dispatch.drill.replay import Replay
 from dispatch.errors import Refused
 from dispatch.timeline import Timeline
 from dispatch.tui.drive import READ_ONLY, ReplayDesk, control_of
+from dispatch.tui.refusals import refusal
 
 from .consolelib import typed_call
 from .desklib import make_desk, shipped
@@ -98,8 +99,9 @@ def test_the_replay_refuses_every_command(replay_desk: ReplayDesk) -> None:
         args = [by if p.name == "by" else None for p in params
                 if p.default is inspect.Parameter.empty and p.kind in (
                     p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
-        with pytest.raises(Refused, match=READ_ONLY):
+        with pytest.raises(Refused, match=READ_ONLY) as refused:
             getattr(replay_desk, name)(*args)
+        assert refusal(refused.value, replay_desk, "zh") == "只读：当前为回放"  # in words
     assert replay_desk.log_fault is None and len(replay_desk.queue()) == 0
 
 

@@ -28,6 +28,7 @@ from dispatch.tui.keymap import TYPING, keys_line
 from dispatch.tui.looking import LookingActions
 from dispatch.tui.prompts import CallForm
 from dispatch.tui.queue import CallQueue
+from dispatch.tui.refusals import refusal
 from dispatch.tui.texts import kind_label, t
 
 if TYPE_CHECKING:
@@ -97,7 +98,8 @@ class FloorActions(ClosingActions, LookingActions):
             if outstanding is not None and isinstance(exc, Outstanding):
                 outstanding(exc)
                 return None
-            reason = " ".join(str(exc).split())  # one line, whatever the message held
+            # One line in the console's language, whatever the message held.
+            reason = refusal(exc, self.desk, self.lang, pii=self.pii)
             self.notify(t("refused", self.lang, reason=reason), severity="error")
             if isinstance(exc, Taken | Changed):
                 self.refresh_all()
@@ -115,7 +117,9 @@ class FloorActions(ClosingActions, LookingActions):
         try:
             return self.desk.guidance(incident, self.lang)
         except DispatchError as exc:
-            self.notify(t("refused", self.lang, reason=str(exc)), severity="warning")
+            self.notify(t("refused", self.lang,
+                          reason=refusal(exc, self.desk, self.lang, pii=self.pii)),
+                        severity="warning")
             return None
 
     # -- a call -----------------------------------------------------------------------

@@ -197,7 +197,7 @@ class ReplayDesk:
 
     def join(self, operator: Operator | None) -> None:
         """Nobody sits at a replay."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     # -- commands: all refused ------------------------------------------------------------
 
@@ -205,80 +205,80 @@ class ReplayDesk:
                      location: Any = None, answers: dict[str, Any] | None = None,
                      call_id: str | None = None) -> str:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def answer(self, by: Operator, call_id: str | None = None) -> CallView:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def open_incident(self, by: Operator, call_id: str | None = None, *,
                       key: tuple[Any, ...] | None = None, **data: Any) -> str:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def set_location(self, by: Operator, incident: str, where: str, *,
                      from_call: bool = False) -> Place:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def apply_playbook(self, by: Operator, incident: str, playbook: str | None = None) -> str:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def give_advice(self, by: Operator, incident: str, advice: str) -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def set_priority(self, by: Operator, incident: str, priority: int, reason: str = "") -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def dispatch(self, by: Operator, incident: str,
                  services: Iterable[Service | str] | None = None, *, kind: str | None = None,
                  reason: str = "") -> list[str]:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def cancel_order(self, by: Operator, incident: str, order: str, reason: str) -> str:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def note(self, by: Operator, incident: str, text: str) -> list[PhraseHit]:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def merge(self, by: Operator, into: str, others: Iterable[str], reason: str = "") -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def resolve(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def close(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def reopen(self, by: Operator, incident: str) -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def record_investigation(self, by: Operator, incident: str, finding: str) -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def record_callback(self, by: Operator, incident: str, satisfied: bool,
                         note: str = "") -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
     def transfer(self, by: Operator, incident: str, to: str, reason: str) -> None:
         """Refused: read only."""
-        raise Refused(READ_ONLY)
+        raise Refused(READ_ONLY).say("read_only")
 
 
 def control_of(desk: Any) -> ReplayControl | None:

@@ -413,6 +413,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "drill.waiting": {"en": "Starting the drill: broker, recipients, first call…",
                       "zh": "正在启动演练：消息服务器、接收单位、首个来电……"},
     # -- the desk's refusals (dispatch/tui/refusals.py) ------------------------------
+    "error.read_only": {"en": "read only: this is a replay", "zh": "只读：当前为回放"},
     "error.role": {"en": "{who}: a {role} may not do this", "zh": "{who}：{role}无权执行此操作"},
     "error.no_incident": {"en": "no incident {incident}", "zh": "没有事件 {incident}"},
     "error.not_open": {"en": "incident {incident} is {status} {into}",
