@@ -104,6 +104,8 @@ def screen_text(app: App[Any], extra: Iterable[Widget] = ()) -> str:
 #: A recipient's address (``120/xianning``): the unit's own id on the bus, as typed in
 #: ``dispatch unit 120/xianning``; the unit's screen shows it beside the unit's name.
 ADDRESS = re.compile(r"\b(?:110|119|120|section|ops)/[a-z0-9_-]+")
+#: Ids: a UUID (order and call ids), whole or its first 8 characters (shown short).
+ID = re.compile(r"\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b|\b[0-9a-f]{8}\b")
 
 
 def english_words(text: str, allowed: Iterable[str] = (), *,
@@ -111,6 +113,7 @@ def english_words(text: str, allowed: Iterable[str] = (), *,
     """English words in ``text``: two letters or more, not codes, not allowed
     (``addresses``: recipient addresses count as codes)."""
     allow = ALLOWED | set(allowed)
+    text = ID.sub(" ", text)  # "187aab21-bf7a-…" holds letter runs that are no words
     if addresses:
         text = ADDRESS.sub(" ", text)
     found = []
