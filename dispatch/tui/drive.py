@@ -20,6 +20,7 @@ from dispatch.config.schema import ModesConfig, SlaConfig
 from dispatch.desk import Desk
 from dispatch.desk.autopilot import Autopilot
 from dispatch.desk.board import CallView
+from dispatch.desk.calls import by_urgency
 from dispatch.desk.roles import Operator
 from dispatch.drill.replay import Replay, Step
 from dispatch.errors import DeskError, LogUnwritable, Refused
@@ -191,9 +192,9 @@ class ReplayDesk:
                                     complete=complete)
 
     def queue(self) -> list[tuple[CallView, float]]:
-        """Ringing calls with seconds waited, at replayed time."""
-        now = self.clock.now()
-        return [(c, (now - c.at).total_seconds()) for c in self.board.ringing()]
+        """Ringing calls, most urgent first as the live desk ranks them, with seconds
+        waited at replayed time."""
+        return by_urgency(self.board.ringing(), self.clock.now(), self.playbooks)
 
     def join(self, operator: Operator | None) -> None:
         """Nobody sits at a replay."""
