@@ -9,6 +9,7 @@ from textual.widgets import Input
 from dispatch.desk import Operator, Role
 from dispatch.desk.autopilot import Autopilot
 from dispatch.timeline import Timeline
+from dispatch.tui.callers import recipient_label
 from dispatch.tui.confirm import Confirm
 from dispatch.tui.prompts import Ask, Form
 
@@ -44,7 +45,7 @@ async def test_ending_with_orders_out_asks_then_cancels_them(
         await pilot.press(key)
         assert isinstance(app.screen, Confirm)
         shown = details(app)
-        assert all(o.to in shown for o in orders) and state in shown
+        assert all(recipient_label(desk, o.to, lang) in shown for o in orders) and state in shown
         await pilot.press("n")  # keeps them: nothing recorded
         inc = desk.board.incidents[iid]  # type: ignore[attr-defined]
         assert inc.status == "open" and all(o.state == "sent" for o in orders)
@@ -78,7 +79,8 @@ async def test_a_supervisor_cancels_one_order_with_a_reason(log: Timeline, lang:
         floor(app).table.select(iid)
         await pilot.press("C")
         assert isinstance(app.screen, Form)
-        assert all(o.to in str(app.screen.query_one("Label").content) for o in orders)
+        assert all(recipient_label(desk, o.to, lang) in str(app.screen.query_one("Label").content)
+                   for o in orders)
         await pilot.press("9", "enter", *"duplicate", "enter")  # no order 9: which one?
         assert isinstance(app.screen, Form)
         between = "to" if lang == "en" else "至"

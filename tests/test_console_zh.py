@@ -104,21 +104,28 @@ def scene(log: Timeline, clock: ManualClock) -> tuple[Desk, dict[str, str]]:
 PANE_PENDING = frozenset({"xianning", "section", "no", "smoking", "fire", "hazmat"})
 
 
+#: Operator ids are account names (codes), in Latin letters on a Chinese floor too.
+OPERATOR_IDS = ("op1", "wang")
+
+
 def words(seen: dict[str, str]) -> dict[str, list[str]]:
     """English words per screen (empty lists dropped)."""
     return {name: found for name, text in seen.items()
-            if (found := english_words(text, PANE_PENDING if name == "floor" else (),
+            if (found := english_words(text, (*OPERATOR_IDS, *(PANE_PENDING if name == "floor"
+                                                                 else ())),
                                        addresses=name == "unit"))}
 
 
 async def test_every_screen_of_the_chinese_console_is_in_chinese(
         log: Timeline, clock: ManualClock, tmp_path: Path) -> None:
     desk, ids = scene(log, clock)
-    app = console(desk, "zh", centre="湖北高速救援热线")
+    app = console(desk, "zh", centre="湖北高速救援热线", operator=SUPER)
     async with app.run_test(size=(120, 40)) as pilot:
         await until(lambda: floor(app).table.row_count == 3)
         floor(app).table.select(ids["accident"])
         seen = await walk_floor(app, pilot)
+        assert desk.board.incidents[ids["accident"]].status == "open"  # every prompt left
+        assert app.screen is floor(app)
         await app.push_screen(ScoreScreen(REPORT, "zh", Labels.of(desk)))
         await pilot.pause()
         seen["score"] = screen_text(app)
@@ -127,7 +134,9 @@ async def test_every_screen_of_the_chinese_console_is_in_chinese(
     for name, text in seen.items():
         print(f"==== {name}\n{text}")
     assert set(seen) >= {"floor", "timeline", "map", "kpi", "seats", "help", "palette", "score",
-                         "login.first", "login", "unit"}
+                         "login.first", "login", "unit", "call_form", "transfer",
+                         "cancel_order", "resolve_confirm", "quit_confirm"}
+    assert seen["quit_confirm"] != seen["floor"] and seen["resolve_confirm"] != seen["floor"]
     assert words(seen) == {}
 
 

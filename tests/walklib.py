@@ -132,6 +132,12 @@ FLOOR_STEPS: list[tuple[str, tuple[str, ...]]] = [
     ("seats", ("f",)),
     ("help", ("f1",)),
     ("palette", ("ctrl+p",)),
+    # The prompts and confirmations (Esc leaves each without doing anything).
+    ("call_form", ("c",)),
+    ("transfer", ("T",)),
+    ("cancel_order", ("C",)),
+    ("resolve_confirm", ("r",)),
+    ("quit_confirm", ("q",)),
 ]
 
 

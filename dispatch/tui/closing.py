@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import Outstanding
 from dispatch.model import FINAL_STATES
+from dispatch.tui.callers import recipient_label
 from dispatch.tui.confirm import Confirm
 from dispatch.tui.prompts import Ask, Form
 from dispatch.tui.texts import label, t
@@ -51,8 +52,8 @@ class ClosingActions:
         def ask(refusal: Outstanding) -> None:
             orders = list(refusal.orders)
             lang = self.lang
-            lines = [t("settle.order", lang, to=o.to, state=label("order", o.state, lang))
-                     for o in orders]
+            lines = [t("settle.order", lang, to=recipient_label(self.desk, o.to, lang),
+                       state=label("order", o.state, lang)) for o in orders]
 
             def confirmed() -> None:
                 if run(True) is not None:
@@ -77,8 +78,8 @@ class ClosingActions:
             self.notify(t("cancel.none", lang, incident=incident), severity="warning")
             return
         listing = "\n".join(
-            t("cancel.line", lang, n=n, to=o.to, state=label("order", o.state, lang))
-            for n, o in enumerate(orders, 1))
+            t("cancel.line", lang, n=n, to=recipient_label(self.desk, o.to, lang),
+              state=label("order", o.state, lang)) for n, o in enumerate(orders, 1))
 
         def submit(values: dict[str, str]) -> bool:
             chosen, reason = values["order"].strip(), values["reason"]
@@ -93,7 +94,8 @@ class ClosingActions:
             if self.act(lambda by: self.desk.cancel_order(by, incident, order.id,
                                                           reason)) is None:
                 return False
-            self.notify(t("cancelled", lang, incident=incident, to=order.to))
+            self.notify(t("cancelled", lang, incident=incident,
+                          to=recipient_label(self.desk, order.to, lang)))
             return True
 
         self.app.push_screen(Form(
