@@ -8,11 +8,27 @@ exit status; it never shows a traceback for these.
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 
 class DispatchError(Exception):
-    """Base class of every error the package raises on purpose."""
+    """Base class of every error the package raises on purpose.
+
+    Attributes:
+        key: A text key a screen shows the error in its language with (``None``: the
+            English message is all there is); see :meth:`say`.
+        fields: The values that text is filled in with.
+    """
 
     exit_code: int = 1
+    key: str | None = None
+    fields: dict[str, Any] = {}  # noqa: RUF012 - replaced per instance by say()
+
+    def say(self, key: str, **fields: Any) -> Self:
+        """Name the text that says this error to a person (``error.<key>`` of a screen's
+        texts), with its fields; the English message stays for logs and the CLI."""
+        self.key, self.fields = key, fields
+        return self
 
 
 class ConfigError(DispatchError):
@@ -94,6 +110,20 @@ class DeskError(DispatchError):
 
 class Refused(DeskError):
     """A command the operator's role does not allow, or the incident's state forbids."""
+
+
+class Outstanding(DeskError):
+    """Resolving or closing an incident whose orders are not cleared: confirm first.
+
+    Attributes:
+        incident: The incident.
+        orders: The orders not yet cleared, declined or cancelled (board views).
+    """
+
+    def __init__(self, message: str, incident: str, orders: list[object]) -> None:
+        super().__init__(message)
+        self.incident = incident
+        self.orders = orders
 
 
 class Taken(DeskError):

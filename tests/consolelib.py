@@ -19,7 +19,8 @@ def console(desk: Any, lang: str = "en", **kwargs: Any) -> ConsoleApp:
     """A console over ``desk`` with ``op1`` logged in (no login screen)."""
     kwargs.setdefault("operator", OP)
     kwargs.setdefault("tick_s", None)
-    return ConsoleApp(desk, lang=lang, tz=SHANGHAI, centre="Hubei hotline", **kwargs)
+    kwargs.setdefault("centre", "Hubei hotline")
+    return ConsoleApp(desk, lang=lang, tz=SHANGHAI, **kwargs)
 
 
 async def until(condition: Callable[[], bool], timeout: float = 20.0) -> None:

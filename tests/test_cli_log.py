@@ -43,11 +43,11 @@ def test_timeline_shows_relative_times_actors_and_descriptions(
     db, iid = written
     assert main(["timeline", iid, "--db", str(db), "--lang", "en"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"Incident {iid} · accident · priority ? · closed"
+    assert lines[0] == f"Incident {iid} · Traffic accident · priority ? · closed"
     assert lines[1].split() [:3] == ["+0:00", "call_received", "gateway"]
     assert "Call from 李* (138****0001): “三辆车追尾，有人受伤”" in lines[1]
     assert "+0:04" in lines[2] and "incident_opened" in lines[2]
-    assert "Location: G4 K1024+300 往武汉方向 xianning" in lines[3]
+    assert "Location: G4 K1024+300 往武汉方向 Xianning" in lines[3]
     assert "+0:34" in lines[4] and "Order sent to 120/xianning" in lines[4]
     assert "+1:00:34" in lines[5] and "Incident closed" in lines[5]
     assert len(lines) == 6  # the rejected message belongs to no incident
@@ -82,7 +82,7 @@ def test_rebuild_command(written: tuple[Path, str], capsys: pytest.CaptureFixtur
     db, _ = written
     assert main(["timeline", "--rebuild", "--db", str(db)]) == 0
     assert capsys.readouterr().out.strip() == (
-        "Rebuilt the projections from 6 events: 1 incidents, 1 orders waiting in the outbox.")
+        "Rebuilt the projections from 6 events: 1 incident, 1 order waiting in the outbox.")
 
 
 def test_export_jsonl_reproduces_every_event(

@@ -17,6 +17,7 @@ from dispatch.errors import DispatchError
 from dispatch.model import Address, EventType
 from dispatch.operators import Accounts
 from dispatch.timeline import Timeline
+from dispatch.tui.confirm import Confirm
 from dispatch.tui.drive import ReplayDesk
 from dispatch.tui.login import LoginScreen
 from dispatch.unit.simulate import Behaviour, Simulator
@@ -53,8 +54,8 @@ async def test_a_whole_call_by_keys_with_real_recipients(
             assert "Calls ringing: 1" in plain(app, "#queue")
             await pilot.press("a")  # answer the oldest, open its incident
             iid = floor(app).current
-            assert iid and app.focused is not None and app.focused.id == "stake"
-            await pilot.press(*"G4 K1024+300")
+            assert iid and app.focused is floor(app).table  # the keys stay commands
+            await pilot.press("l", *"G4 K1024+300")
             assert "Xianning" in plain(app, "#parsed")  # the parsed place shows as it is typed
             await pilot.press("enter")
             await pilot.press("p")  # the suggested playbook
@@ -62,7 +63,7 @@ async def test_a_whole_call_by_keys_with_real_recipients(
             await pilot.press("i")  # ask the first question; the caller's answer shows
             assert "caller: 2" in plain(app, "#questions")
             for answer in ("2", "no", "no", "no", "3", "yes"):
-                await pilot.press(*answer, "enter")
+                await pilot.press(*answer, "enter", "i")  # Enter records; i asks the next
             assert desk.guidance(iid).questions == ()
             assert "READ TO THE CALLER" in plain(app, "#advice")
             while desk.board.incidents[iid].advice != [a.id for a in desk.guidance(iid).advice]:
@@ -168,10 +169,10 @@ async def test_a_drill_by_keys_to_its_score(tmp_path: Path) -> None:
         await pilot.press("a")
         iid = floor(app).current
         assert "Two cars scraped" in plain(app, "#caller")  # the trainee hears the caller
-        await pilot.press(*"G50 K800+000", "enter", "p", "i")
+        await pilot.press("l", *"G50 K800+000", "enter", "p", "i")
         assert "caller: 0" in plain(app, "#questions")  # the drill's answer to "injured"
         for answer in ("0", "no", "no", "no", "2", "no"):
-            await pilot.press(*answer, "enter")
+            await pilot.press(*answer, "enter", "i")
         for _ in desk.guidance(iid).advice:
             await pilot.press("g")
         await pilot.press("d")
@@ -208,7 +209,7 @@ async def test_a_replay_stepped_through(log: Timeline, clock: ManualClock) -> No
         floor(app).flush()
         assert iid in floor(app).table.rows
         await pilot.press("plus", "space")  # play at twice the speed to the end
-        await until(lambda: replay.position == total)
+        await until(lambda: replay.control.position == total)
         floor(app).flush()
         assert floor(app).table.shown(iid, "section") == "S"  # the order waits (no broker)
         await pilot.press("a")
@@ -278,13 +279,21 @@ async def test_views_palette_and_help_open_and_close(log: Timeline, clock: Manua
             assert type(app.screen).__name__ == screen
             await pilot.press("escape")
             assert app.screen is app.floor
+        iid = desk.board.calls[call].incident
         await pilot.press("ctrl+p")
         await pilot.press(*"关闭事件")
         await until(lambda: "关闭事件" in str(app.screen.query("CommandList").first()
                                             .get_option_at_index(0).prompt))
-        await pilot.press("enter")
-        await until(lambda: desk.board.incidents[desk.board.calls[call].incident].status
-                    == "closed")
+        await pilot.press("enter")  # its order waits in the outbox: asked first
+        await until(lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        await until(lambda: desk.board.incidents[iid].status == "closed")
+        # The palette offers op1 (no supervisor) no reopening: the role's commands only.
+        await pilot.press("ctrl+p", *"重新打开事件")
+        await pilot.pause()
+        options = app.screen.query("CommandList").first()
+        assert not any("重新打开事件" in str(options.get_option_at_index(n).prompt)
+                       for n in range(options.option_count))
 
 
 async def test_demo_floor_starts_on_the_embedded_broker(tmp_path: Path) -> None:

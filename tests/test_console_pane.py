@@ -178,10 +178,8 @@ async def test_a_place_from_the_call_is_prefilled_for_enter_to_confirm(
     desk = make_desk(log)
     call = typed_call(desk, "tyre burst", "G50 K800+000", fault="tyre")
     desk.answer(OP, call)
-    iid = desk.open_incident(OP, call)
-    # What the core does on answering a call that gave a place (the operator confirms).
-    desk.set_location(OP, iid, "G50 K800+000")
-    desk.board.incidents[iid].location_from_call = True
+    iid = desk.open_incident(OP, call)  # placed where the call said, to be confirmed
+    assert desk.board.incidents[iid].location_from_call
     app = console(desk, lang=lang)
     async with app.run_test(size=(120, 40)) as pilot:
         stake = floor(app).query_one("#stake", Input)
@@ -200,6 +198,10 @@ async def test_a_place_from_the_call_is_prefilled_for_enter_to_confirm(
         await pilot.press("l", "enter")  # Enter confirms it
         placed = [e for e in log.events() if e.type == EventType.LOCATION_SET]
         assert placed[-1].actor == "op1" and placed[-1].data["location"]["road"] == "G50"
+        assert not desk.board.incidents[iid].location_from_call
+        assert ("Placed: G50 K800+000" if lang == "en" else "已定位：G50 K800+000") \
+            in plain(app, "#location")
+        assert not floor(app).query_one("#location").has_class("from-call")
 
 
 async def test_a_confirmed_place_reads_differently(log: Timeline) -> None:

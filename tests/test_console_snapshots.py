@@ -46,7 +46,7 @@ def floor_desk(log: Timeline, clock: ManualClock) -> Desk:
         desk.record_answer(OP, other, question, value)
     desk.set_priority(OP, other, 3)
     desk.dispatch(OP, other)
-    desk.resolve(OP, other)
+    desk.resolve(OP, other, cancel_orders=True)
     clock.advance(30)
     typed_call(desk, "I want to complain about the toll gate", "G70 K1100+000",
                phone="13700000003", subject="toll")

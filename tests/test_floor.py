@@ -85,8 +85,9 @@ def test_two_seats_editing_one_incident_lose_no_update(floor: Callable[..., Desk
     assert "alice (seat a)" in message and "1" in message
     # The loser's board now shows what won; nothing of the loser's was written.
     assert b.board.incidents[iid].priority == 1
-    priorities = [e.data["priority"] for e in a.log.events(iid, types=["priority_set"])]
-    assert priorities == [1]
+    priorities = [(e.data["priority"], e.data["source"])
+                  for e in a.log.events(iid, types=["priority_set"])]
+    assert priorities == [(3, "playbook"), (1, "operator")]  # the playbook's, then alice's
     # Having seen it, the supervisor may decide again.
     b.set_priority(SUPER, iid, 2, "seen the change")
     a.follow()
@@ -103,7 +104,7 @@ def test_a_seat_joining_late_shows_the_same_board(
     a.dispatch(ALICE, first)
     clock.advance(5)
     b.set_priority(BOB, second, 2, "")
-    a.resolve(ALICE, first)
+    a.resolve(ALICE, first, cancel_orders=True)
     late = floor("late", CAROL)
     for seat in (a, b):
         seat.follow()

@@ -201,7 +201,7 @@ def _worked(log: Timeline, clock: ManualClock) -> tuple[Desk, str]:
         to = desk.board.incidents[iid].orders[order].to
         desk.record(desk.event("order_status", to, iid, order=order, to=to, status=status))
     clock.advance(600)
-    desk.resolve(OP, iid)
+    desk.resolve(OP, iid, cancel_orders=True)
     return desk, iid
 
 

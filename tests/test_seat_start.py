@@ -30,14 +30,14 @@ def _history(log: Timeline, clock: ManualClock) -> dict[str, set[str]]:
 
     for n in range(30):
         iid = incident(n)
-        desk.resolve(OP, iid)
+        desk.resolve(OP, iid, cancel_orders=True)
         desk.close(OP, iid)
         made["closed"].add(iid)
     clock.advance(3600)  # the peak window's calls are long gone
     survivor, duplicate = incident(40), incident(41)
     desk.merge(OP, survivor, [duplicate], "same crash")
     resolved = incident(42)
-    desk.resolve(OP, resolved)
+    desk.resolve(OP, resolved, cancel_orders=True)
     made["open"] = {survivor, duplicate, resolved, incident(43)}
     for n in range(2):
         made["ringing"].add(ring(desk, 50 + n))

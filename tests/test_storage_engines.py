@@ -30,9 +30,9 @@ def _busy_floor(desk: Desk, clock: ManualClock, n: int = 6) -> list[str]:
         desk.note(OP, iid, f"note {i}: 司机受伤")
         clock.advance(30)
         made.append(iid)
-    desk.resolve(OP, made[0])
+    desk.resolve(OP, made[0], cancel_orders=True)
     desk.close(OP, made[0])
-    desk.resolve(OP, made[1])
+    desk.resolve(OP, made[1], cancel_orders=True)
     if n > 3:
         desk.merge(OP, made[2], [made[3]], "same crash")
     return made

@@ -29,6 +29,7 @@ COMMANDS = (
     "dispatch.cli.unit_cmd",
     "dispatch.cli.report_cmd",
     "dispatch.cli.operators_cmd",
+    "dispatch.cli.orders_cmd",
     "dispatch.cli.storage_cmd",
     "dispatch.cli.bench_cmd",
     "dispatch.cli.console_cmd",

@@ -7,6 +7,7 @@ import contextlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from dispatch.config import Config, load_config, log_location
 from dispatch.timeline import Timeline, open_timeline
@@ -24,6 +25,32 @@ def config_of(args: argparse.Namespace) -> Config:
 def lang_of(args: argparse.Namespace) -> str:
     """``--lang`` if given, else the configured ``ui.lang``."""
     return getattr(args, "lang", None) or config_of(args).ui.lang
+
+
+def labels_of(args: argparse.Namespace) -> Any:
+    """Names for the ids events carry, from the configured playbooks and map.
+
+    A playbook folder or map that cannot be loaded leaves its ids as they are:
+    a reading tool still prints the log.
+    """
+    from dispatch.errors import DispatchError
+    from dispatch.timeline.labels import Labels
+
+    config = config_of(args)
+    playbooks = roadmap = None
+    try:
+        from dispatch.playbook import load_playbooks
+
+        playbooks = load_playbooks(config.data.playbooks)
+    except DispatchError:
+        pass
+    try:
+        from dispatch.geo import load_map
+
+        roadmap = load_map(config.data.maps, config.data.off_network_m)
+    except DispatchError:
+        pass
+    return Labels(playbooks, roadmap)
 
 
 def log_where(text: str) -> str | Path:

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from dispatch.cli.common import config_of
 from dispatch.config import Config, database_path
 from dispatch.config.schema import shown_value
@@ -57,10 +59,15 @@ def run_show(args: argparse.Namespace) -> int:
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):  # a table such as [center] name = { en, zh }
+        return value.model_dump()
     return str(value) if isinstance(value, Path) else value
 
 
 def _toml(value: Any) -> str:
+    if isinstance(value, BaseModel):  # an inline table, as config.toml writes it
+        fields = value.model_dump()
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in fields.items()) + " }"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

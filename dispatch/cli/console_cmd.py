@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
                       seat=getattr(args, "seat", None))  # PortTaken: one line
     try:
         app = ConsoleApp(session.desk, lang=lang, tz=config.center.tz,
-                         centre=config.center.name,
+                         centre=session.centre_name,
                          operator=DEMO_OPERATOR if args.demo else None,
                          accounts=session.accounts, operator_hint=args.operator,
                          session=session)
@@ -93,8 +93,8 @@ def run_replay(args: argparse.Namespace, lang: str) -> int:
                       load_map(config.data.maps, config.data.off_network_m), sla=config.sla,
                       service=load_service_language(config.data.playbooks), lang=lang,
                       speed=args.speed)
-    app = ConsoleApp(desk, lang=lang, tz=config.center.tz, centre=config.center.name,
-                     read_only=True, pii=pii)
+    app = ConsoleApp(desk, lang=lang, tz=config.center.tz,
+                     centre=config.center.display_name(lang), read_only=True, pii=pii)
     with logging_to_file("replay"):
         app.run()
     return _outcome(app)
@@ -106,13 +106,14 @@ def run_drill(args: argparse.Namespace, scenario: Any, db: Path, lang: str, *,
     from dispatch.tui.app import ConsoleApp
 
     config = config_of(args)
-    app = ConsoleApp(lang=lang, tz=config.center.tz, centre=config.center.name)
+    app = ConsoleApp(lang=lang, tz=config.center.tz, centre=config.center.display_name(lang))
     app.drill(scenario, config, db, speed=args.speed, autopilot=args.autopilot,
               grace_s=args.grace, pii=pii)
     with logging_to_file("drill"):
         app.run()
     code = _outcome(app)
     if app.drill_report is not None:
+        from dispatch.cli.common import labels_of
         from dispatch.cli.drill_cmd import summary
 
         if args.report:
@@ -121,5 +122,5 @@ def run_drill(args: argparse.Namespace, scenario: Any, db: Path, lang: str, *,
             args.report.parent.mkdir(parents=True, exist_ok=True)
             args.report.write_text(json.dumps(app.drill_report, ensure_ascii=False, indent=2),
                                    "utf-8")
-        print(summary(app.drill_report, lang))
+        print(summary(app.drill_report, lang, labels_of(args)))
     return code

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.cli.auth import add_pii_options, authorize_pii
-from dispatch.cli.common import config_of, lang_of
+from dispatch.cli.common import config_of, labels_of, lang_of
 from dispatch.config import database_path
 
 
@@ -63,32 +63,12 @@ def run(args: argparse.Namespace) -> int:
     if args.report:
         args.report.parent.mkdir(parents=True, exist_ok=True)
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=2), "utf-8")
-    print(summary(report, lang_of(args)))
+    print(summary(report, lang_of(args), labels_of(args)))
     return 0
 
 
-def summary(report: dict[str, Any], lang: str = "en") -> str:
-    """A readable summary of a drill report."""
-    zh = lang == "zh"
-    title = report["title"]["zh" if zh else "en"]
-    lines = [f"{'演练' if zh else 'Drill'} {report['drill']}: {title}",
-             f"{'得分' if zh else 'Score'}: {report['score']}/100   "
-             f"{'记录' if zh else 'log'}: {report['db']}"]
-    for n, call in enumerate(report["calls"], 1):
-        answer = "—" if call["answer_s"] is None else f"{call['answer_s']:.0f}s"
-        dispatch = "—" if call["dispatch_s"] is None else f"{call['dispatch_s']:.0f}s"
-        lines.append(
-            f"{n:>3}. +{call['at_s']:.0f}s {call['incident'] or '—'} "
-            f"{call['playbook']['chosen'] or '—'} "
-            f"{'接听' if zh else 'answer'} {answer} {'派单' if zh else 'dispatch'} {dispatch} "
-            f"{'得分' if zh else 'score'} {call['score']:g}")
-        if call["orders"]["missing"]:
-            lines.append(f"       {'漏派' if zh else 'missing orders'}: "
-                         f"{', '.join(call['orders']['missing'])}")
-        if call["advice"]["missing"]:
-            lines.append(f"       {'漏提示' if zh else 'missing advice'}: "
-                         f"{', '.join(call['advice']['missing'])}")
-        if not call["playbook"]["ok"]:
-            lines.append(f"       {'应采用预案' if zh else 'expected playbook'}: "
-                         f"{call['playbook']['expected']}")
-    return "\n".join(lines)
+def summary(report: dict[str, Any], lang: str = "en", labels: Any = None) -> str:
+    """A readable summary of a drill report (ids as names when ``labels`` knows them)."""
+    from dispatch.drill.summary import summary as words
+
+    return words(report, lang, labels)

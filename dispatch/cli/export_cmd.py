@@ -30,8 +30,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "export", help="export the event log (jsonl, csv), incidents (eido) or advisories (cap)",
         description="jsonl / csv: every event. eido: one NENA EIDO JSON document per "
         "incident (JSON lines, or one file per incident with --out DIR). cap: the public "
-        "advisories as CAP 1.2 XML (one file per alert with --out DIR). Callers' names and "
-        "numbers are masked unless --pii.")
+        "advisories as CAP 1.2 XML, one alert per document: one file per alert with "
+        "--out DIR/; a single alert may go to a file or stdout, several to stdout are "
+        "refused (exit 1), and so is none. Callers' names and numbers are masked unless "
+        "--pii.")
     parser.add_argument("--format", choices=ALL_FORMATS, default="jsonl", help="output format")
     parser.add_argument("--out", metavar="FILE|DIR",
                         help="write here (default: stdout); an existing folder or a path "
@@ -40,6 +42,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="only events at or after WHEN: a date (2026-11-22, the centre's "
                         "calendar) or an RFC 3339 time")
     parser.add_argument("--incident", metavar="ID", help="eido: only this incident")
+    parser.add_argument("--lang", choices=("en", "zh"),
+                        help="language of the messages on stderr (default: ui.lang)")
     add_pii_options(parser)
     add_db_option(parser)
     parser.set_defaults(func=run)
@@ -109,10 +113,29 @@ def run(args: argparse.Namespace) -> int:
             files = [(f"{a.get('identifier', n)}.xml", a["cap"] + "\n")
                      for n, a in enumerate(alerts, 1)]
             lines = [a["cap"] + "\n" for a in alerts]
-            if out and not folder and len(alerts) > 1:
-                raise DispatchError(f"--out {args.out}: {len(alerts)} CAP alerts are "
-                                    "separate XML documents: give a folder (--out DIR/)")
+            _check_cap(args, log.path, out, folder, len(alerts))
     return _write(args, out, folder, files, lines)
+
+
+def _check_cap(args: argparse.Namespace, log: Path, out: Path | None, folder: bool,
+               count: int) -> None:
+    """CAP is one alert per XML document, and a consumer reads one document per file or
+    stream: a file or stdout takes exactly one alert; several need a folder.  No alert at
+    all is an error there too (an empty file is no CAP document); a folder is simply left
+    empty, with a note on stderr.
+
+    Raises:
+        DispatchError: Several alerts for a file or stdout, or none.
+    """
+    lang = lang_of(args)
+    if count == 0:
+        message = text("export.no_alerts", lang, log=log)
+        if not folder:
+            raise DispatchError(message)
+        print(message, file=sys.stderr)
+    elif count > 1 and not folder:
+        where = f"--out {args.out}: " if out else "stdout: "
+        raise DispatchError(where + text("export.cap_many", lang, count=count))
 
 
 def _write(args: argparse.Namespace, out: Path | None, folder: bool,
@@ -121,10 +144,10 @@ def _write(args: argparse.Namespace, out: Path | None, folder: bool,
         out.mkdir(parents=True, exist_ok=True)
         for name, body in files:
             (out / name).write_text(body, encoding="utf-8")
-        print(text("export.done", lang_of(args), count=len(files), out=out), file=sys.stderr)
+        print(text("export.files", lang_of(args), count=len(files), out=out), file=sys.stderr)
     elif out is not None:
         out.write_text("".join(lines), encoding="utf-8")
-        print(text("export.done", lang_of(args), count=len(lines), out=out), file=sys.stderr)
+        print(text("export.files", lang_of(args), count=len(lines), out=out), file=sys.stderr)
     else:
-        sys.stdout.write("\n".join(lines) if args.format == "cap" else "".join(lines))
+        sys.stdout.write("".join(lines))
     return 0

@@ -31,6 +31,7 @@ from dispatch.playbook import (
 from dispatch.playbook.load import SERVICE_FILE
 from dispatch.playbook.render import render_guidance, render_matches, render_playbook
 from dispatch.playbook.text import pad
+from dispatch.playbook.urgency import URGENCY_FILE, check_urgency_file
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -114,6 +115,11 @@ def _check(args: argparse.Namespace) -> int:
     if service_path.is_file():
         service, found = check_service_file(service_path)
         problems += found
+    urgency_path = folder / URGENCY_FILE
+    urgency = None
+    if urgency_path.is_file():
+        urgency, found = check_urgency_file(urgency_path)
+        problems += found
     if problems:
         for problem in problems:
             print(problem)
@@ -129,6 +135,9 @@ def _check(args: argparse.Namespace) -> int:
     if service is not None:
         print(f"{'service':<11} v{service.version:<3} {pad('service language / 服务用语', 36)} "
               f"{len(service.phrases)} phrases, {len(service.forbidden)} forbidden groups")
+    if urgency is not None:
+        print(f"{'urgency':<11} v{urgency.version:<3} {pad('call urgency / 来电紧急程度', 36)} "
+              f"{len(urgency.dangers)} dangers")
     print(f"{len(specs)} playbook{'s' * (len(specs) != 1)} OK in {folder}")
     return 0
 

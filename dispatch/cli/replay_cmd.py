@@ -6,8 +6,10 @@ import argparse
 import asyncio
 
 from dispatch.cli.auth import add_pii_options, authorize_pii
-from dispatch.cli.common import lang_of, log_where
+from dispatch.cli.common import config_of, labels_of, lang_of, log_where
 from dispatch.errors import DispatchError
+from dispatch.i18n import word
+from dispatch.report.text import pad
 from dispatch.safe import safe_text
 
 
@@ -30,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     """Print each step, then the final state of every incident."""
     from dispatch.drill.replay import Replay, Step
     from dispatch.timeline import open_timeline
-    from dispatch.timeline.describe import describe, offset
+    from dispatch.timeline.describe import actor_label, describe, offset, type_label
 
     if args.speed < 0:
         raise DispatchError("--speed must not be negative")
@@ -45,20 +47,27 @@ def run(args: argparse.Namespace) -> int:
         if args.incident and not replay.events:
             raise DispatchError(f"{args.db}: no events for incident {args.incident}")
     if not replay.events:
-        print("(empty log)")
+        print("（空日志）" if lang == "zh" else "(empty log)")
         return 0
     start = replay.events[0].at
+    labels = labels_of(args)
+    tz = config_of(args).center.tz
 
     def show(step: Step) -> None:
         e = step.event
-        actor = safe_text(e.actor)
-        print(f"{offset(e.at, start):>9}  {e.incident or '-':<13} {e.type:<18} {actor:<14} "
-              f"{describe(e, lang, pii=pii)}", flush=True)
+        actor = actor_label(safe_text(e.actor), lang, labels)
+        print(f"{offset(e.at, start):>9}  {e.incident or '-':<13} "
+              f"{pad(type_label(e.type, lang), 18)} {pad(actor, 14)} "
+              f"{describe(e, lang, pii=pii, labels=labels, tz=tz)}", flush=True)
 
     asyncio.run(replay.play(args.speed, show))
     print()
+    zh = lang == "zh"
     for inc in sorted(replay.projection.incidents.values(), key=lambda i: i.id if i else ""):
         if inc is not None:
-            print(f"{inc.id}  {inc.kind or '?':<10} {inc.status:<9} priority {inc.priority or '?'}"
-                  f"  calls {inc.calls}  {inc.road or ''} {inc.km if inc.km is not None else ''}")
+            kind = labels.playbook(inc.kind, lang) if inc.kind else "?"
+            where = f"{inc.road or ''} {inc.km if inc.km is not None else ''}"
+            print(f"{inc.id}  {pad(kind, 10)} {pad(word('status', inc.status, lang), 9)} "
+                  f"{'优先级' if zh else 'priority'} {inc.priority or '?'}  "
+                  f"{'来电' if zh else 'calls'} {inc.calls}  {where}")
     return 0

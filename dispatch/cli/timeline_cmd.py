@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 
 from dispatch.cli.auth import add_pii_options, authorize_pii
-from dispatch.cli.common import add_db_option, lang_of, open_log
+from dispatch.cli.common import add_db_option, config_of, labels_of, lang_of, open_log
 from dispatch.errors import DispatchError
-from dispatch.i18n import text
+from dispatch.i18n import text, word
+from dispatch.report.text import pad
 from dispatch.safe import safe_text
-from dispatch.timeline.describe import describe, offset
+from dispatch.timeline.describe import actor_label, describe, offset, type_label
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,12 +45,16 @@ def run(args: argparse.Namespace) -> int:
         if args.incident:
             inc = log.incident(args.incident)
             events = log.incident_events(inc.id)
-            print(text("timeline.header", lang, id=inc.id, kind=inc.kind or "?",
-                       priority=inc.priority or "?", status=inc.status))
+            labels = labels_of(args)
+            tz = config_of(args).center.tz
+            kind = labels.playbook(inc.kind, lang) if inc.kind else "?"
+            print(text("timeline.header", lang, id=inc.id, kind=kind,
+                       priority=inc.priority or "?", status=word("status", inc.status, lang)))
             start = events[0].at if events else None
             for event in events:
                 assert start is not None
-                line = describe(event, lang, pii=pii)
-                actor = safe_text(event.actor)
-                print(f"{offset(event.at, start):>9}  {event.type:<18} {actor:<16} {line}")
+                line = describe(event, lang, pii=pii, labels=labels, tz=tz)
+                actor = actor_label(safe_text(event.actor), lang, labels)
+                print(f"{offset(event.at, start):>9}  {pad(type_label(event.type, lang), 18)} "
+                      f"{pad(actor, 16)} {line}")
     return 0

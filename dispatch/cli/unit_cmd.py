@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from dispatch.bus.codec import load_key
-from dispatch.cli.common import config_of, lang_of, logging_to_file
+from dispatch.cli.common import config_of, labels_of, lang_of, logging_to_file
 from dispatch.config import Config, user_data_dir
 from dispatch.errors import DispatchError
 from dispatch.model import Address
@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--drill", action="store_true",
                         help="take drill orders (the drill root) instead of live ones")
     parser.add_argument("--lang", choices=("en", "zh"), help="language (default: ui.lang)")
+    parser.add_argument("--any-address", action="store_true",
+                        help="run even if no station of the map has ADDRESS (a partner's "
+                        "test desk): no console sends it orders unless its map has it")
     parser.set_defaults(func=run)
 
 
@@ -62,10 +65,19 @@ def read_key(config: Config) -> bytes | None:
     return load_key(config.security.key_file)
 
 
-def unit_name(config: Config, address: Address, lang: str) -> str | None:
-    """The unit's name from the map's stations, if the map knows it (best effort)."""
+def unit_name(config: Config, address: Address, lang: str, *,
+              any_address: bool = False) -> str | None:
+    """The unit's name from the map's stations.
+
+    Orders go only to addresses the map's stations have (the console finds the recipients
+    there), so an address no station has would wait for orders that never come: it is
+    refused, unless ``any_address``.
+
+    Raises:
+        DispatchError: No station has ``address`` (the message lists those of its service).
+    """
     try:
-        from dispatch.geo.data import read_map
+        from dispatch.geo.data import STATIONS, read_map
 
         data = read_map(config.data.maps)
     except Exception:  # a broken map must not keep a crew from its orders
@@ -73,7 +85,23 @@ def unit_name(config: Config, address: Address, lang: str) -> str | None:
     for station in data.stations:
         if station.address == address:
             return getattr(station.names, lang, "") or str(station.names) or None
-    return None
+    if any_address or not data.stations:
+        return None
+    raise DispatchError(not_on_map(address, [s.address for s in data.stations],
+                                   data.folder / STATIONS))
+
+
+def not_on_map(address: Address, known: list[Address], where: Path) -> str:
+    """The one-line refusal of an address no station has, with the valid ones."""
+    import difflib
+
+    same = sorted(str(a) for a in known if a.service == address.service)
+    close = difflib.get_close_matches(str(address), same, n=1, cutoff=0.8)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    listed = ", ".join(same) if same else "none"
+    return (f"unit: no station of the map has {address}{hint}; {address.service.value} "
+            f"stations in {where}: {listed}; `dispatch locate PLACE` names a place's "
+            f"recipients; --any-address runs anyway")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -81,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     address = parse_address(args.address)
     config = config_of(args)
     lang = lang_of(args)
+    name = unit_name(config, address, lang, any_address=args.any_address)
     key = read_key(config)
 
     from dispatch.bus.link import LinkSettings
@@ -95,8 +124,8 @@ def run(args: argparse.Namespace) -> int:
         client = UnitClient(address, store, settings, center=config.center.id,
                             drill=args.drill, key=key)
         with logging_to_file(f"unit-{service}-{unit}"):
-            UnitApp(client, lang, unit_name=unit_name(config, address, lang),
-                    tz=config.center.tz).run()
+            UnitApp(client, lang, unit_name=name, tz=config.center.tz,
+                    labels=labels_of(args)).run()
     finally:
         store.close()
     return 0

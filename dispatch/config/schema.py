@@ -25,12 +25,50 @@ class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+class CentreName(_Section):
+    """``[center] name`` as a table: the centre's name in each language."""
+
+    en: str
+    zh: str
+
+    def get(self, lang: str) -> str:
+        """The name in ``lang`` (English for any other language)."""
+        return self.zh if lang == "zh" else self.en
+
+
+#: What ``[center] name`` must be, said when it is not.
+_NAME_FORMS = 'expected a string or a table { en = "...", zh = "..." }'
+
+
 class CenterConfig(_Section):
     """``[center]``: who this console works for."""
 
     id: str = "hubei"
-    name: str = "Hubei Expressway Rescue Hotline"
+    #: One string (the same in both languages) or ``{ en = "...", zh = "..." }``.
+    name: str | CentreName = CentreName(en="Hubei Expressway Rescue Hotline",
+                                        zh="湖北高速救援热线")
     timezone: str = "Asia/Shanghai"
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _name(cls, value: object) -> object:
+        # One readable message for both forms instead of pydantic's one per union member.
+        if isinstance(value, str):
+            return value
+        if isinstance(value, dict):
+            langs = set(value)
+            texts = [v for v in value.values() if isinstance(v, str) and v.strip()]
+            if langs != {"en", "zh"} or len(texts) != 2:
+                raise ValueError(f"{_NAME_FORMS} (both en and zh, not empty), "
+                                 f"got keys {', '.join(sorted(map(str, langs))) or 'none'}")
+            return CentreName(en=value["en"].strip(), zh=value["zh"].strip())
+        if isinstance(value, CentreName):
+            return value
+        raise ValueError(f"{_NAME_FORMS}, got {value!r}")
+
+    def display_name(self, lang: str) -> str:
+        """The centre's name in ``lang`` (status bar, greeting, reports)."""
+        return self.name if isinstance(self.name, str) else self.name.get(lang)
 
     @field_validator("id")
     @classmethod
@@ -218,7 +256,8 @@ class Config(BaseModel):
 
     def origin(self, dotted: str) -> str:
         """Say where the value of ``dotted`` (e.g. ``"sla.ack_s"``) came from."""
-        if dotted in self._given and self._source is not None:
+        given = dotted in self._given or any(k.startswith(f"{dotted}.") for k in self._given)
+        if given and self._source is not None:  # a table (``center.name``) counts as given
             return str(self._source)
         return "default"
 

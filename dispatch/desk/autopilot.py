@@ -143,7 +143,7 @@ class Autopilot:
         for advice in guide.advice:
             if advice.required:
                 desk.give_advice(me, iid, advice.id)
-        desk.set_priority(me, iid, guide.priority, guide.priority_reason)
+        # The priority is the playbook's, set as the answers were recorded.
         inc = desk.board.incidents[iid]
         wanted = [r.service for r in guide.services if r.service.value not in inc.services_sent()]
         if inc.open and wanted:

@@ -164,6 +164,7 @@ def _location(b: Board, e: Event) -> None:
     inc = b._incident(e)
     if inc:
         inc.location = safe_data(dict(e.data.get("location") or {}))
+        inc.location_from_call = bool(e.data.get("from_call"))
         inc.recipients = dict(e.data.get("recipients") or {})
 
 
@@ -189,6 +190,7 @@ def _priority(b: Board, e: Event) -> None:
     inc = b._incident(e)
     if inc:
         inc.priority = e.data.get("priority")
+        inc.priority_source = e.data.get("source") or "operator"
 
 
 def _order_sent(b: Board, e: Event) -> None:

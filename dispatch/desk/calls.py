@@ -16,12 +16,45 @@ from dispatch.desk.board import Board, CallView
 from dispatch.desk.following import Following
 from dispatch.desk.roles import Operator
 from dispatch.errors import DeskError, Refused, Taken
-from dispatch.model import Event, EventType, derived_id, new_id
+from dispatch.model import Event, EventType, derived_id, mask_phone, new_id
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from dispatch.bus.console import ConsoleBus
     from dispatch.clock import Clock
+    from dispatch.playbook import PlaybookSet
     from dispatch.timeline import Timeline
+
+
+def by_urgency(ringing: list[CallView], now: datetime,
+               playbooks: PlaybookSet) -> list[tuple[CallView, float]]:
+    """Ringing calls, most urgent first, then the longest waiting, with seconds waited.
+
+    Urgency comes from the caller's words (:meth:`~dispatch.playbook.PlaybookSet.triage`):
+    a hazardous-goods tanker on its side is answered before a complaint that rang
+    earlier; among equals, more dangers first, then the oldest.
+    """
+    def rank(call: CallView) -> tuple[int, int, datetime]:
+        triage = playbooks.triage(call.says)
+        return triage.urgency, -len(triage.dangers), call.at
+    return [(c, (now - c.at).total_seconds()) for c in sorted(ringing, key=rank)]
+
+
+def call_place(location: Any) -> str:
+    """The place a call gave, as text the map reads (stake text, or ``lat,lon``)."""
+    if isinstance(location, dict):
+        if "lat" in location and "lon" in location:
+            return f"{location['lat']},{location['lon']}"
+        return str(location.get("text") or "")
+    return str(location or "").strip()
+
+
+def call_words(call: CallView) -> str:
+    """A call as a person knows it: the caller and the place they gave."""
+    who = call.caller.get("name") or mask_phone(str(call.caller.get("phone") or "")) or "?"
+    where = call_place(call.location)
+    return f"the call from {who}" + (f" ({where})" if where else "")
 
 
 class Calls(Following):
@@ -32,6 +65,7 @@ class Calls(Following):
     bus: ConsoleBus
     board: Board
     clock: Clock
+    playbooks: PlaybookSet
     seat: str | None
     seen: int
     _run: str
@@ -52,12 +86,11 @@ class Calls(Following):
         return call_id
 
     def queue(self) -> list[tuple[CallView, float]]:
-        """Ringing calls, oldest first, with seconds waited."""
-        now = self.clock.now()
-        return [(c, (now - c.at).total_seconds()) for c in self.board.ringing()]
+        """Ringing calls, most urgent first, then the oldest, with seconds waited."""
+        return by_urgency(self.board.ringing(), self.clock.now(), self.playbooks)
 
     def answer(self, by: Operator, call_id: str | None = None) -> CallView:
-        """Answer a ringing call (the oldest when none is named): this seat claims it.
+        """Answer a ringing call (the queue's first when none is named): this seat claims it.
 
         Raises:
             Taken: Another seat answered it first (the message says who).
@@ -65,23 +98,28 @@ class Calls(Following):
         """
         self._allow(by, "answer")
         ringing = self.board.ringing()
-        call = next((c for c in ringing if c.id == call_id), None) if call_id else \
-            (ringing[0] if ringing else None)
+        if call_id:
+            call = next((c for c in ringing if c.id == call_id), None)
+        else:
+            queue = self.queue()
+            call = queue[0][0] if queue else None
         if call is None:
             if call_id and (known := self.board.calls.get(call_id)) and known.answered_by:
-                raise Taken(self._taken(known))
-            raise DeskError(f"no ringing call {call_id}" if call_id else "no call is ringing")
+                raise self._taken(known)
+            raise DeskError(f"no ringing call {call_id}" if call_id else "no call is ringing") \
+                .say("no_call")
         event = self.event(EventType.CALL_ANSWERED, by, call=call.id, seat=self.seat)
         # One answer per call however many seats press the key: the first commit wins.
         event.id = derived_id(EventType.CALL_ANSWERED, call.id)
         if not self.record(event):
             self.follow()
-            raise Taken(self._taken(self.board.calls[call.id]))
+            raise self._taken(self.board.calls[call.id])
         return call
 
-    def _taken(self, call: CallView) -> str:
+    def _taken(self, call: CallView) -> Taken:
         seat = f" at seat {call.answered_seat}" if call.answered_seat else ""
-        return f"call {call.id[:8]} was taken by {call.answered_by}{seat}"
+        return Taken(f"{call_words(call)} was taken by {call.answered_by}{seat}").say(
+            "taken", call=call.id, by=call.answered_by or "?", seat=call.answered_seat or "")
 
     def open_incident(self, by: Operator, call_id: str | None = None, *,
                       key: tuple[Any, ...] | None = None, **data: Any) -> str:
@@ -102,9 +140,10 @@ class Calls(Following):
             if call is None:
                 raise DeskError(f"no call {call_id}")
             if call.incident:
-                raise Taken(f"call {call_id[:8]} already belongs to incident {call.incident}")
+                raise Taken(f"{call_words(call)} already belongs to incident {call.incident}") \
+                    .say("has_incident", call=call_id, incident=call.incident)
             if call.answered_by not in (None, by.id) and not by.may("take_over"):
-                raise Taken(self._taken(call))
+                raise self._taken(call)
             data["call"] = call_id
             event_id = derived_id(EventType.INCIDENT_OPENED, call_id)
         if self.seat:
@@ -114,8 +153,10 @@ class Calls(Following):
         if opened is None:
             self.follow()
             call = self.board.calls.get(call_id or "")
-            raise Taken(f"call {call_id[:8]} already belongs to incident {call.incident}"
-                        if call_id and call and call.incident else "opened already by another seat")
+            if call_id and call and call.incident:
+                raise Taken(f"{call_words(call)} already belongs to incident {call.incident}") \
+                    .say("has_incident", call=call_id, incident=call.incident)
+            raise Taken("opened already by another seat").say("opened_elsewhere")
         self._recorded(opened)
         assert opened.incident
         return opened.incident

@@ -1,9 +1,11 @@
 """The dispatch desk: commands in, events out.
 
-The desk is three parts: :class:`~dispatch.desk.following.Following` (recording
-and the one fold of the floor's log), :class:`~dispatch.desk.calls.Calls` (the
-queue, claims, hand-overs, the seat) and this module (the lifecycle, and the
-work on an incident).  Every command is checked against the operator's role (a refusal is a
+The desk is five parts, each a layer over the one before:
+:class:`~dispatch.desk.following.Following` (recording and the one fold of the
+floor's log), :class:`~dispatch.desk.calls.Calls` (the queue, claims, hand-overs,
+the seat), :class:`~dispatch.desk.asking.Asking` (the playbook, answers, advice,
+priority), :class:`~dispatch.desk.ending.Ending` (cancels, notes, merges, resolve
+and close) and this module (the lifecycle, the place, the orders).  Every command is checked against the operator's role (a refusal is a
 ``command_refused`` event and a :class:`Refused` error), written to the log
 with the operator as actor, folded into the :class:`~dispatch.desk.board.Board`
 and announced to listeners.  Events the bus records (calls, deliveries,
@@ -26,12 +28,13 @@ from dispatch.clock import Clock
 from dispatch.config.schema import ModesConfig, SlaConfig
 from dispatch.desk import orders
 from dispatch.desk.board import Board, IncidentView
-from dispatch.desk.calls import Calls
+from dispatch.desk.calls import call_place
+from dispatch.desk.ending import Ending
 from dispatch.desk.roles import Operator
 from dispatch.errors import DeskError, DispatchError, LogUnwritable, Refused
 from dispatch.geo import Place, RoadMap
-from dispatch.model import Event, EventType, Service, check_priority, derived_id, new_id
-from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
+from dispatch.model import Event, EventType, Service, new_id
+from dispatch.playbook import Guidance, PlaybookSet, ServiceLanguage
 from dispatch.tasks import stop_task
 from dispatch.timeline import Timeline
 from dispatch.timeline.start import floor_events, last_seq
@@ -41,7 +44,7 @@ log = logging.getLogger(__name__)
 Listener = Callable[[Event], None]
 
 
-class Desk(Calls):
+class Desk(Ending):
     """One console's dispatch service.
 
     Args:
@@ -197,7 +200,8 @@ class Desk(Calls):
             reason = f"role {by.role.value} may not {command.replace('_', ' ')}"
             self.record(self.event(EventType.COMMAND_REFUSED, by, incident, command=command,
                                    role=by.role.value, reason=reason))
-            raise Refused(f"{by.id}: {reason}")
+            raise Refused(f"{by.id}: {reason}").say("role", who=by.id, role=by.role.value,
+                                                    command=command)
 
     def incident(self, incident_id: str, *, open_only: bool = True) -> IncidentView:
         """An incident of the board.
@@ -207,10 +211,11 @@ class Desk(Calls):
         """
         inc = self.board.incidents.get(incident_id) or self._load(incident_id)
         if inc is None:
-            raise DeskError(f"no incident {incident_id}")
+            raise DeskError(f"no incident {incident_id}").say("no_incident", incident=incident_id)
         if open_only and not inc.open:
             where = f" into {inc.merged_into}" if inc.merged_into else ""
-            raise DeskError(f"incident {incident_id} is {inc.status}{where}")
+            raise DeskError(f"incident {incident_id} is {inc.status}{where}").say(
+                "not_open", incident=incident_id, status=inc.status, into=inc.merged_into or "")
         return inc
 
     def _load(self, incident_id: str) -> IncidentView | None:
@@ -224,8 +229,16 @@ class Desk(Calls):
 
     # -- working an incident --------------------------------------------------------------
 
-    def set_location(self, by: Operator, incident: str, where: str) -> Place:
+    def set_location(self, by: Operator, incident: str, where: str, *,
+                     from_call: bool = False) -> Place:
         """Place an incident from stake text or ``lat,lon`` (via the map).
+
+        Args:
+            by: Who places it.
+            incident: The incident.
+            where: Stake text or ``lat,lon``.
+            from_call: The place the caller (or the gateway) gave, not yet confirmed by
+                the operator: the board shows it as such until the operator sets one.
 
         Raises:
             DeskError: The map cannot place it (the message says why).
@@ -235,83 +248,31 @@ class Desk(Calls):
         try:
             place = self.roadmap.locate(where)
         except DispatchError as exc:
-            raise DeskError(str(exc)) from None
+            raise DeskError(str(exc)).say("not_placed", where=where, detail=str(exc)) from None
+        data: dict[str, Any] = {"from_call": True} if from_call else {}
         self.record(self.event(
             EventType.LOCATION_SET, by, incident, location=place.to_location().to_dict(),
             recipients={str(s.value): str(a) for s, a in place.recipients.items()},
-            notes=list(place.notes)), guard=self.guard(by, incident))
+            notes=list(place.notes), **data), guard=self.guard(by, incident))
         return place
 
-    def apply_playbook(self, by: Operator, incident: str, playbook: str | None = None) -> str:
-        """Apply a playbook: the operator's choice, or the classifier's best for the call."""
-        self._allow(by, "apply_playbook", incident)
-        inc = self.incident(incident)
-        words: list[str] = []
-        if playbook is None:
-            says = " ".join(self.board.calls[c].says for c in inc.calls if c in self.board.calls)
-            ranked = self.playbooks.classify(says)
-            if not ranked:
-                raise DeskError("the caller's words suggest no playbook: choose one")
-            playbook, words = ranked[0].playbook, list(ranked[0].words)
-        if playbook not in self.playbooks:
-            raise DeskError(f"no playbook {playbook!r} (one of {', '.join(self.playbooks.ids)})")
-        self.record(self.event(EventType.PLAYBOOK_APPLIED, by, incident, playbook=playbook,
-                               suggested=bool(words), words=words),
-                    guard=self.guard(by, incident))
-        return playbook
+    def open_incident(self, by: Operator, call_id: str | None = None, *,
+                      key: tuple[Any, ...] | None = None, **data: Any) -> str:
+        """Open an incident (see :meth:`Calls.open_incident`), placed where its call said.
 
-    def guidance(self, incident: str, lang: str | None = None, *,
-                 complete: bool = False) -> Guidance:
-        """What the playbook says now for this incident's answers."""
-        inc = self.incident(incident, open_only=False)
-        if not inc.kind:
-            raise DeskError(f"incident {incident} has no playbook yet")
-        key = (inc.kind, tuple(sorted(inc.answers.items(), key=lambda kv: kv[0])),
-               lang or self.lang, complete)
-        found = self._guides.get(key)
-        if found is None:
-            # Guidance is a pure function of these; the board and every dispatch ask again.
-            if len(self._guides) > 4096:
-                self._guides.clear()
-            found = self._guides[key] = self.playbooks.guide(
-                inc.kind, inc.answers, lang=lang or self.lang, complete=complete)
-        return found
-
-    def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
-        """Record the caller's answer (``None``: asked, the caller does not know)."""
-        self._allow(by, "record_answer", incident)
-        inc = self.incident(incident)
-        if not inc.kind:
-            raise DeskError("apply a playbook before recording answers")
-        from dispatch.playbook import coerce_answer
-
-        try:
-            coerced = coerce_answer(self.playbooks.get(inc.kind), question, value)
-        except DispatchError as exc:
-            raise DeskError(str(exc)) from None
-        self.record(self.event(EventType.ANSWER_RECORDED, by, incident, question=question,
-                               value=coerced), guard=self.guard(by, incident))
-
-    def give_advice(self, by: Operator, incident: str, advice: str) -> None:
-        """Mark a safety advice as read to the caller."""
-        self._allow(by, "give_advice", incident)
-        inc = self.incident(incident)
-        spec = self.playbooks.get(inc.kind) if inc.kind else None
-        if spec is not None and advice not in {a.id for a in spec.advice}:
-            raise DeskError(f"playbook {inc.kind} has no advice {advice!r}")
-        if advice not in inc.advice:
-            self.record(self.event(EventType.ADVICE_GIVEN, by, incident, advice=advice))
-
-    def set_priority(self, by: Operator, incident: str, priority: int, reason: str = "") -> None:
-        """Set the priority (1 highest … 4)."""
-        self._allow(by, "set_priority", incident)
-        self.incident(incident)
-        try:
-            check_priority(priority)
-        except ValueError as exc:
-            raise DeskError(str(exc)) from None
-        self.record(self.event(EventType.PRIORITY_SET, by, incident, priority=priority,
-                               reason=reason), guard=self.guard(by, incident))
+        The caller's or the gateway's place (stake text or coordinates) places the
+        incident at once, marked as from the call: the operator confirms or corrects
+        it.  A place the map does not know is left for the operator to type.
+        """
+        incident = super().open_incident(by, call_id, key=key, **data)
+        call = self.board.calls.get(call_id or "")
+        where = call_place(call.location) if call is not None else ""
+        if where:
+            try:
+                self.set_location(by, incident, where, from_call=True)
+            except DeskError as exc:
+                log.info("call location %r not placed: %s", where, exc)
+        return incident
 
     def dispatch(self, by: Operator, incident: str,
                  services: Iterable[Service | str] | None = None, *, kind: str | None = None,
@@ -353,80 +314,6 @@ class Desk(Calls):
             if stations:
                 return str(stations[0].address)
         raise DeskError(f"no {service} recipient for incident {inc.id}: set its location first")
-
-    def cancel_order(self, by: Operator, incident: str, order: str, reason: str) -> str:
-        """Cancel a sent order (supervisors): the recipient gets a ``cancel`` order.
-
-        Returns:
-            The id of the cancellation message.
-        """
-        self._allow(by, "cancel_order", incident)
-        return orders.cancel_order(self, by, incident, order, reason)
-
-    def note(self, by: Operator, incident: str, text: str) -> list[PhraseHit]:
-        """Add a note; forbidden phrases are flagged (in the event and the return value)."""
-        self._allow(by, "note", incident)
-        self.incident(incident, open_only=False)
-        hits = self.service.check(text, note=True) if self.service else []
-        self.record(self.event(EventType.NOTE_ADDED, by, incident, text=text,
-                               flagged=[h.id for h in hits]))
-        return hits
-
-    def merge(self, by: Operator, into: str, others: Iterable[str], reason: str = "") -> None:
-        """Merge duplicate incidents into ``into`` (their calls and orders move over)."""
-        self._allow(by, "merge", into)
-        self.incident(into)
-        merged = [i for i in others if i != into]
-        for other in merged:
-            self.incident(other)
-        if merged:
-            event = self.event(EventType.INCIDENTS_MERGED, by, into, merged=merged,
-                               reason=reason)
-            # Two seats spotting one duplicate merge it once.
-            event.id = derived_id(EventType.INCIDENTS_MERGED, into, *sorted(merged))
-            self.record(event, guard=self.guard(by, into, *merged))
-
-    def resolve(self, by: Operator, incident: str) -> None:
-        """The job is done on the road."""
-        self._allow(by, "resolve", incident)
-        self.incident(incident)
-        self.record(self.event(EventType.INCIDENT_RESOLVED, by, incident),
-                    guard=self.guard(by, incident))
-
-    def close(self, by: Operator, incident: str) -> None:
-        """Close the incident (a complaint only after its callback is recorded)."""
-        self._allow(by, "close", incident)
-        inc = self.incident(incident, open_only=False)
-        if inc.status in ("closed", "merged"):
-            raise DeskError(f"incident {incident} is already {inc.status}")
-        if inc.kind == "complaint" and inc.callback_at is None:
-            raise DeskError("a complaint closes only after the callback is recorded")
-        self.record(self.event(EventType.INCIDENT_CLOSED, by, incident),
-                    guard=self.guard(by, incident))
-
-    def reopen(self, by: Operator, incident: str) -> None:
-        """Reopen a resolved or closed incident (supervisors)."""
-        self._allow(by, "reopen", incident)
-        inc = self.incident(incident, open_only=False)
-        if inc.status not in ("resolved", "closed"):
-            raise DeskError(f"incident {incident} is {inc.status}, not resolved or closed")
-        self.record(self.event(EventType.INCIDENT_REOPENED, by, incident),
-                    guard=self.guard(by, incident))
-
-    def record_investigation(self, by: Operator, incident: str, finding: str) -> None:
-        """The unit complained about has investigated (complaints)."""
-        self._allow(by, "record_investigation", incident)
-        self.incident(incident)
-        self.record(self.event(EventType.INVESTIGATION_RECORDED, by, incident, finding=finding))
-
-    def record_callback(self, by: Operator, incident: str, satisfied: bool,
-                        note: str = "") -> None:
-        """The complainant was called back; record satisfaction (complaints)."""
-        self._allow(by, "record_callback", incident)
-        self.incident(incident, open_only=False)
-        self.record(self.event(EventType.CALLBACK_RECORDED, by, incident, satisfied=satisfied,
-                               note=note))
-
 
 @contextmanager
 def _quiet() -> Iterator[None]:

@@ -130,7 +130,11 @@ class Following:
             yield
         except LogConflict as exc:
             self.follow()
-            raise Changed(self._who_changed(exc.changes), exc.changes) from None
+            first = exc.changes[0]
+            seats = {s.operator: s.seat for s in self.board.seats.values() if s.operator}
+            raise Changed(self._who_changed(exc.changes), exc.changes).say(
+                "changed", incident=first.incident, by=first.actor,
+                seat=seats.get(first.actor, ""), event=first) from None
 
     def _who_changed(self, changes: list[Event]) -> str:
         first = changes[0]

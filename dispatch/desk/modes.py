@@ -81,9 +81,7 @@ def _open_auto(desk: Desk, auto: str, playbook: str, reason: str,
         return None
     desk.apply_playbook(SYSTEM, iid, playbook)
     for question, value in answers.items():
-        desk.record_answer(SYSTEM, iid, question, value)
-    guide = desk.guidance(iid, complete=True)
-    desk.set_priority(SYSTEM, iid, guide.priority, guide.priority_reason)
+        desk.record_answer(SYSTEM, iid, question, value)  # each sets the playbook's priority
     return iid
 
 
@@ -128,7 +126,7 @@ def _leave(desk: Desk, mode: str, reason: str) -> None:
         return  # another seat switched back first
     inc = desk.board.incidents.get(iid or "")
     if inc is not None and inc.open:
-        desk.resolve(SYSTEM, inc.id)
+        desk.resolve(SYSTEM, inc.id, cancel_orders=True)  # the duty desk is told it is over
     advisories.publish(desk, mode, iid, over=True)
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dispatch.bus.payloads import OrderMessage
-from dispatch.desk.board import IncidentView
+from dispatch.desk.board import IncidentView, OrderView
 from dispatch.desk.roles import Operator
-from dispatch.errors import DeskError
+from dispatch.errors import DeskError, Outstanding
 from dispatch.model import FINAL_STATES, EventType, new_id
 
 if TYPE_CHECKING:
@@ -70,3 +70,31 @@ def cancel_order(desk: Desk, by: Operator, incident: str, order: str, reason: st
         "summary": f"CANCELLED order {order}: {reason}"[:4000], "operator": by.id})
     desk.bus.send_order(message, by.id, cancels=order, reason=reason)
     return message.id
+
+
+def outstanding(inc: IncidentView) -> list[OrderView]:
+    """The orders of an incident a recipient may still act on (not cleared, declined
+    or cancelled, and not themselves cancellations)."""
+    return [o for o in inc.orders.values() if o.kind != CANCEL and o.state not in _FINAL]
+
+
+def settle(desk: Desk, by: Operator, inc: IncidentView, step: str, cancel: bool) -> None:
+    """Before resolving or closing (``step``): refuse, or cancel what is outstanding.
+
+    An incident that ends with units still on their way would keep them driving, and
+    the outbox resending and escalating: the operator confirms, and every recipient
+    still at work is told (a ``cancel`` order, as a supervisor's cancel does).
+
+    Raises:
+        Outstanding: Orders are outstanding and ``cancel`` is false (nothing recorded).
+    """
+    waiting = outstanding(inc)
+    if not waiting:
+        return
+    if not cancel:
+        listing = ", ".join(f"{o.to} ({o.state})" for o in waiting)
+        raise Outstanding(f"incident {inc.id} still has {len(waiting)} order(s) not cleared: "
+                          f"{listing}; confirm to cancel them and {step}", inc.id, waiting) \
+            .say("outstanding", incident=inc.id, count=len(waiting), step=step)
+    for order in waiting:
+        cancel_order(desk, by, inc.id, order.id, f"incident {step}d")  # resolved, closed

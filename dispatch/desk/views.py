@@ -64,11 +64,12 @@ class IncidentView:
     calls: list[str] = field(default_factory=list)
     kind: str | None = None
     priority: int | None = None
+    #: Who chose the priority: ``"playbook"`` (computed from the answers) or ``"operator"``.
+    priority_source: str | None = None
+    #: The place was the call's (caller or gateway), not yet confirmed by the operator.
+    location_from_call: bool = False
     status: str = IncidentStatus.OPEN.value
     location: dict[str, Any] = field(default_factory=dict)
-    #: The location was set from the call (the caller's or gateway's), not yet confirmed
-    #: by the operator.
-    location_from_call: bool = False
     recipients: dict[str, str] = field(default_factory=dict)
     answers: dict[str, Any] = field(default_factory=dict)
     advice: list[str] = field(default_factory=list)

@@ -11,6 +11,7 @@ from dispatch.playbook.classify import Classifier, Match
 from dispatch.playbook.engine import Guidance, guide
 from dispatch.playbook.load import load_specs, shipped_folder
 from dispatch.playbook.schema import PlaybookSpec
+from dispatch.playbook.urgency import Triage, Urgency, load_urgency
 
 
 class PlaybookSet:
@@ -20,10 +21,13 @@ class PlaybookSet:
         folder: Where they were loaded from.
     """
 
-    def __init__(self, specs: list[PlaybookSpec], folder: Path | None = None) -> None:
+    def __init__(self, specs: list[PlaybookSpec], folder: Path | None = None,
+                 urgency: Urgency | None = None) -> None:
         self.folder = folder
         self._specs = {spec.id: spec for spec in specs}
         self._classifier = Classifier(specs)
+        self.urgency = urgency or load_urgency(folder)
+        self._triaged: dict[str, Triage] = {}
 
     def __iter__(self) -> Iterator[PlaybookSpec]:
         return iter(self._specs.values())
@@ -55,6 +59,21 @@ class PlaybookSet:
     def classify(self, narrative: str) -> list[Match]:
         """Rank the playbooks the caller's words point to (best first; may be empty)."""
         return self._classifier.classify(narrative)
+
+    def triage(self, narrative: str) -> Triage:
+        """How urgent a ringing call is: its dangers and the suggested playbook's level.
+
+        Cached by narrative: the queue asks for every ringing call at every redraw.
+        """
+        found = self._triaged.get(narrative)
+        if found is None:
+            ranked = self.classify(narrative) if narrative else []
+            best = ranked[0].playbook if ranked else None
+            level = self._specs[best].priority.default if best else None
+            if len(self._triaged) > 4096:
+                self._triaged.clear()
+            found = self._triaged[narrative] = self.urgency.triage(narrative, best, level)
+        return found
 
     def guide(
         self,

@@ -21,15 +21,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from dispatch.playbook.schema import PlaybookSpec
-from dispatch.playbook.text import has_cjk, normalize
+from dispatch.playbook.text import normalize, phrase_pattern
 
 WEIGHT_WORD = 1
 WEIGHT_CHOICE = 2
 WEIGHT_STRONG = 3
-
-# English endings a phrase may take and still count: crash → crashes, crashed, crashing.
-_ENDINGS = r"(?:s|es|ed|d|ing|ed)?"
-
 
 @dataclass(frozen=True)
 class Match:
@@ -60,15 +56,6 @@ class _Phrase:
     suggests: tuple[str, str] | None  # (question id, choice id)
 
 
-def _pattern(phrase: str) -> re.Pattern[str]:
-    folded = normalize(phrase)
-    if has_cjk(folded):
-        return re.compile(re.escape(folded))
-    # Whole words: not inside a longer word, but allowing regular endings.
-    body = r"\s+".join(re.escape(w) for w in folded.split())
-    return re.compile(rf"(?<![\w]){body}{_ENDINGS}(?![\w])")
-
-
 class Classifier:
     """Scores narratives against a set of playbooks.
 
@@ -80,12 +67,12 @@ class Classifier:
         self._phrases: dict[str, list[_Phrase]] = {}
         for spec in specs:
             self._order.append(spec.id)
-            phrases = [_Phrase(_pattern(p), WEIGHT_WORD, None) for _, p in spec.words.all()]
-            phrases += [_Phrase(_pattern(p), WEIGHT_STRONG, None)
+            phrases = [_Phrase(phrase_pattern(p), WEIGHT_WORD, None) for _, p in spec.words.all()]
+            phrases += [_Phrase(phrase_pattern(p), WEIGHT_STRONG, None)
                         for _, p in spec.strong_words.all()]
             for question in spec.questions:
                 for choice in question.choices:
-                    phrases += [_Phrase(_pattern(p), WEIGHT_CHOICE, (question.id, choice.id))
+                    phrases += [_Phrase(phrase_pattern(p), WEIGHT_CHOICE, (question.id, choice.id))
                                 for _, p in choice.words.all()]
             self._phrases[spec.id] = phrases
 

@@ -32,6 +32,8 @@ from dispatch.playbook.tomlpos import key_lines, line_of
 
 #: The file in a playbook folder that holds the service language, not a playbook.
 SERVICE_FILE = "service.toml"
+#: Files of a playbook folder that are not playbooks (service language, call urgency).
+NOT_PLAYBOOKS = frozenset({SERVICE_FILE, "urgency.toml"})
 
 #: Question ids (and types, and choices) that drills, call payloads and
 #: integrators rely on (DESIGN "Canonical ids"); playbooks may ask more.
@@ -313,14 +315,14 @@ def _duplicates(file: _File, loc: Loc, ids: list[str], what: str) -> None:
 
 
 def playbook_files(folder: Path) -> list[Path]:
-    """The playbook files of ``folder``, sorted (``service.toml`` and sub-folders left out).
+    """The playbook files of ``folder``, sorted (:data:`NOT_PLAYBOOKS` and sub-folders left out).
 
     Raises:
         PlaybookError: The folder does not exist.
     """
     if not folder.is_dir():
         raise PlaybookError(f"{folder}: no such playbook folder")
-    return sorted(p for p in folder.glob("*.toml") if p.name != SERVICE_FILE and p.is_file())
+    return sorted(p for p in folder.glob("*.toml") if p.name not in NOT_PLAYBOOKS and p.is_file())
 
 
 def check_folder(folder: Path) -> tuple[list[PlaybookSpec], list[Problem]]:

@@ -10,7 +10,6 @@ with what to say instead.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +22,7 @@ from dispatch.playbook.load import (
     shipped_folder,
 )
 from dispatch.playbook.schema import LANGS, ServiceSpec
-from dispatch.playbook.text import has_cjk, normalize
+from dispatch.playbook.text import normalize, phrase_pattern
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,8 @@ class ServiceLanguage:
             for lang in LANGS:
                 for phrase in getattr(entry, lang):
                     self._forbidden.append(
-                        (entry.id, phrase, lang, _pattern(phrase), entry.scope, entry.instead)
+                        (entry.id, phrase, lang, phrase_pattern(phrase, endings=False),
+                         entry.scope, entry.instead)
                     )
 
     @property
@@ -125,14 +125,6 @@ class ServiceLanguage:
 class _Keep(dict):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
-
-
-def _pattern(phrase: str) -> re.Pattern[str]:
-    folded = normalize(phrase)
-    if has_cjk(folded):
-        return re.compile(re.escape(folded))
-    body = r"\s+".join(re.escape(w) for w in folded.split())
-    return re.compile(rf"(?<!\w){body}(?!\w)")
 
 
 def load_service_language(folder: Path | None = None) -> ServiceLanguage:

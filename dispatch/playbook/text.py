@@ -138,3 +138,22 @@ def wrap(
 def pad(text: str, width: int) -> str:
     """Pad ``text`` with spaces to ``width`` columns (wide characters count two)."""
     return text + " " * max(0, width - cell_width(text))
+
+
+# English endings a phrase may take and still count: crash → crashes, crashed, crashing.
+_ENDINGS = r"(?:s|es|ed|d|ing)?"
+
+
+def phrase_pattern(phrase: str, *, endings: bool = True) -> re.Pattern[str]:
+    """A listed phrase as a pattern over :func:`normalize`-d text.
+
+    Chinese is written without spaces, so a Chinese phrase matches as a substring;
+    an English one as whole words (any run of spaces between them), with the
+    common endings when ``endings`` (``crash`` matches ``crashed``).
+    """
+    folded = normalize(phrase)
+    if has_cjk(folded):
+        return re.compile(re.escape(folded))
+    body = r"\s+".join(re.escape(w) for w in folded.split())
+    tail = _ENDINGS if endings else ""
+    return re.compile(rf"(?<![\w]){body}{tail}(?![\w])")

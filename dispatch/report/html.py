@@ -9,11 +9,21 @@ deadline.  Texts come from the text report's table, in English or Chinese.
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, tzinfo
 from html import escape
 
 from dispatch.report.figures import Report, Stat
 from dispatch.report.text import TEXTS, duration, service_label, share, t
+
+#: The charts' label font size in pixels (``svg text`` in the CSS).
+FONT_PX = 12
+#: Estimated advance of one character, in ems: a wide (Chinese) character takes a full em;
+#: a Latin one at most ~0.62 em in the sans-serif fonts named (upper case and digits are the
+#: widest), so labels measured with these never come out short.
+WIDE_EM, NARROW_EM = 1.0, 0.62
+LABEL_GAP = 8  # pixels between a label's end and its bar
 
 _HTML_TEXTS = {
     "chart.times": {"en": "Response times by service (p50 bar, p90 whisker; line: deadline)",
@@ -56,25 +66,42 @@ def _measures(report: Report, lang: str) -> list[tuple[str, Stat]]:
     return rows
 
 
+def text_px(text: str, font_px: float = FONT_PX) -> float:
+    """A generous estimate of ``text``'s width in pixels (no font metrics in a report)."""
+    ems = 0.0
+    for char in text:
+        if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+            continue
+        ems += WIDE_EM if unicodedata.east_asian_width(char) in ("W", "F") else NARROW_EM
+    return ems * font_px
+
+
+def label_area(labels: Iterable[str]) -> int:
+    """The width of a chart's label column: the longest label's estimate and a gap."""
+    return int(max((text_px(label) for label in labels), default=0.0)) + 2 * LABEL_GAP
+
+
 def times_chart(report: Report, lang: str) -> str:
     """SVG: per service, p50 bars and p90 whiskers to acknowledgement and on scene."""
     rows = [(label, stat) for label, stat in _measures(report, lang)[2:-1] if stat.count]
     if not rows:
         return f'<p class="note">{escape(_x("nodata", lang))}</p>'
     top = max(max(s.p90 or 0, s.deadline_s or 0) for _, s in rows) or 1.0
-    left, width, bar, gap = 260, 420, 16, 10
+    left, width, bar, gap = label_area(label for label, _ in rows), 420, 16, 10
     height = len(rows) * (bar + gap) + 30
+    # A value's text may start at the far end of the bar (p90 or the deadline at "top").
+    right = label_area(f"{duration(s.p50)} / {duration(s.p90)}" for _, s in rows)
 
     def x(value: float) -> float:
         return left + width * value / top
 
-    parts = [f'<svg role="img" width="{left + width + 80}" '
-             f'height="{height}" viewBox="0 0 {left + width + 80} {height}">',
+    parts = [f'<svg role="img" width="{left + width + right}" '
+             f'height="{height}" viewBox="0 0 {left + width + right} {height}">',
              f'<title>{escape(_x("chart.times", lang))}</title>']
     for i, (label, stat) in enumerate(rows):
         y = 10 + i * (bar + gap)
         p50, p90 = stat.p50 or 0, stat.p90 or 0
-        parts.append(f'<text x="{left - 8}" y="{y + bar - 3}" text-anchor="end">'
+        parts.append(f'<text x="{left - LABEL_GAP}" y="{y + bar - 3}" text-anchor="end">'
                      f'{escape(label)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{x(p50) - left:.1f}" height="{bar}" '
                      f'fill="#3b6ea8"><title>p50 {escape(duration(p50))}</title></rect>')
@@ -84,7 +111,7 @@ def times_chart(report: Report, lang: str) -> str:
             parts.append(f'<line x1="{x(stat.deadline_s):.1f}" y1="{y - 2}" '
                          f'x2="{x(stat.deadline_s):.1f}" y2="{y + bar + 2}" stroke="#a40000" '
                          f'stroke-dasharray="3 2"/>')
-        parts.append(f'<text x="{x(max(p90, p50)) + 6:.1f}" y="{y + bar - 3}">'
+        parts.append(f'<text x="{x(max(p90, p50)) + LABEL_GAP:.1f}" y="{y + bar - 3}">'
                      f'{escape(duration(p50))} / {escape(duration(p90))}</text>')
     parts.append("</svg>")
     return "".join(parts)
@@ -96,24 +123,29 @@ def deadlines_chart(report: Report, lang: str) -> str:
             if stat.count and stat.share is not None]
     if not rows:
         return f'<p class="note">{escape(_x("nodata", lang))}</p>'
-    left, width, bar, gap = 260, 360, 16, 10
+    left, width, bar, gap = label_area(label for label, _ in rows), 360, 16, 10
     height = len(rows) * (bar + gap) + 30
-    parts = [f'<svg role="img" width="{left + width + 70}" '
-             f'height="{height}" viewBox="0 0 {left + width + 70} {height}">',
+    right = label_area(_share_text(s) for _, s in rows)
+    parts = [f'<svg role="img" width="{left + width + right}" '
+             f'height="{height}" viewBox="0 0 {left + width + right} {height}">',
              f'<title>{escape(_x("chart.deadlines", lang))}</title>']
     for i, (label, stat) in enumerate(rows):
         y = 10 + i * (bar + gap)
         value = stat.share or 0.0
         colour = "#2e7d32" if value >= 0.9 else "#c77700" if value >= 0.7 else "#a40000"
-        parts.append(f'<text x="{left - 8}" y="{y + bar - 3}" text-anchor="end">'
+        parts.append(f'<text x="{left - LABEL_GAP}" y="{y + bar - 3}" text-anchor="end">'
                      f'{escape(label)}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{width}" height="{bar}" fill="#eee"/>')
         parts.append(f'<rect x="{left}" y="{y}" width="{width * value:.1f}" height="{bar}" '
                      f'fill="{colour}"/>')
-        parts.append(f'<text x="{left + width + 6}" y="{y + bar - 3}">'
-                     f'{escape(share(value))} ({stat.within}/{stat.count})</text>')
+        parts.append(f'<text x="{left + width + LABEL_GAP}" y="{y + bar - 3}">'
+                     f'{escape(_share_text(stat))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _share_text(stat: Stat) -> str:
+    return f"{share(stat.share or 0.0)} ({stat.within}/{stat.count})"
 
 
 def render_html(report: Report, lang: str = "en", tz: tzinfo | None = None) -> str:

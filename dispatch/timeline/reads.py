@@ -107,9 +107,15 @@ class Reads:
         return [OutboxEntry(*row) for row in self.conn.execute(sql)]
 
     def unacknowledged_orders(self) -> list[OutboxEntry]:
-        """Orders whose latest send has neither a recipient's report nor a timeout yet."""
+        """Orders whose latest send has neither a recipient's report nor a timeout yet.
+
+        Orders of a resolved or closed incident are left out: nothing is resent or
+        escalated once the incident has ended (its outstanding orders were cancelled).
+        """
         sql = f"SELECT {', '.join(f'{chr(34)}{c}{chr(34)}' for c in OUTBOX_COLS)} FROM outbox " \
-              "WHERE status IS NULL AND timeouts < attempts ORDER BY sent_seq"
+              "WHERE status IS NULL AND timeouts < attempts AND incident NOT IN " \
+              "(SELECT id FROM incidents WHERE status IN ('resolved', 'closed')) " \
+              "ORDER BY sent_seq"
         return [OutboxEntry(*row) for row in self.conn.execute(sql)]
 
     def outbox_entry(self, order_id: str) -> OutboxEntry | None:

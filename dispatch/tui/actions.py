@@ -1,71 +1,84 @@
 """The floor's keys: each one becomes a desk command (or opens a view).
 
 No dispatch logic here: the desk decides, checks the role and records the
-event with the operator as actor.  A :class:`~dispatch.errors.DispatchError`
-it raises becomes a notification, never a crash.
+event with the operator as actor.  The screen calls the desk through its
+typed interface (:class:`~dispatch.desk.port.DeskPort`), one command per
+key, through :meth:`FloorActions.act`: a
+:class:`~dispatch.errors.DispatchError` it raises becomes a notification,
+never a crash.  The keys themselves are in :mod:`dispatch.tui.keymap`.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.widgets import Input
+from rich.text import Text
+from textual import events
+from textual.widgets import Input, Static
 
-from dispatch.errors import Changed, DispatchError, Taken
-from dispatch.tui.prompts import Ask, CallForm, Form
+from dispatch.desk.roles import Operator
+from dispatch.errors import Changed, DispatchError, Outstanding, Taken
+from dispatch.model import FINAL_STATES
+from dispatch.tui.callers import call_label
+from dispatch.tui.closing import ClosingActions
+from dispatch.tui.confirm import Confirm
+from dispatch.tui.drive import ReplayControl, control_of
+from dispatch.tui.keymap import TYPING, keys_line
+from dispatch.tui.looking import LookingActions
+from dispatch.tui.prompts import CallForm
 from dispatch.tui.queue import CallQueue
+from dispatch.tui.refusals import refusal
 from dispatch.tui.texts import kind_label, t
 
 if TYPE_CHECKING:
     from dispatch.tui.floor import FloorScreen
 
-#: (action, key, help text key or English) for the command palette: every action of the floor.
-ACTIONS: tuple[tuple[str, str, dict[str, str]], ...] = (
-    ("answer", "a", {"en": "Answer the oldest call", "zh": "接听最早来电"}),
-    ("type_call", "c", {"en": "Type in a call", "zh": "人工录入来电"}),
-    ("focus_location", "l", {"en": "Set the location", "zh": "输入位置"}),
-    ("playbook", "p", {"en": "Apply the suggested playbook", "zh": "采用建议预案"}),
-    ("ask", "i", {"en": "Ask the next question", "zh": "询问下一项"}),
-    ("advice", "g", {"en": "Mark the safety advice given", "zh": "标记安全提示已告知"}),
-    ("dispatch", "d", {"en": "Send the recommended orders", "zh": "派出建议派单"}),
-    ("priority(1)", "1", {"en": "Priority 1", "zh": "优先级 1"}),
-    ("priority(2)", "2", {"en": "Priority 2", "zh": "优先级 2"}),
-    ("priority(3)", "3", {"en": "Priority 3", "zh": "优先级 3"}),
-    ("priority(4)", "4", {"en": "Priority 4", "zh": "优先级 4"}),
-    ("focus_note", "n", {"en": "Write a note", "zh": "写备注"}),
-    ("hold", "h", {"en": "Hold phrase", "zh": "请稍候话术"}),
-    ("resolve", "r", {"en": "Resolve the incident", "zh": "处置完毕"}),
-    ("close_incident", "x", {"en": "Close the incident", "zh": "关闭事件"}),
-    ("reopen", "o", {"en": "Reopen the incident", "zh": "重新打开事件"}),
-    ("mark", "u", {"en": "Mark for merging", "zh": "标记待合并"}),
-    ("merge", "M", {"en": "Merge the marked incident into this one",
-                    "zh": "将标记事件并入当前事件"}),
-    ("investigation", "v", {"en": "Record the complaint's investigation", "zh": "记录投诉调查"}),
-    ("callback", "b", {"en": "Record the complaint's callback", "zh": "记录投诉回访"}),
-    ("timeline", "t", {"en": "Timeline", "zh": "时间线"}),
-    ("map", "m", {"en": "Map", "zh": "地图"}),
-    ("kpi", "k", {"en": "Key figures", "zh": "关键指标"}),
-    ("sort", "s", {"en": "Sort the board by priority", "zh": "按优先级排序"}),
-    ("mine", "w", {"en": "Board: only my incidents / every incident",
-                   "zh": "事件列表：仅我负责的 / 全部"}),
-    ("transfer", "T", {"en": "Hand the incident to another operator", "zh": "移交事件"}),
-    ("seats", "f", {"en": "The floor: every seat (supervisors)", "zh": "席位总览（值班长）"}),
-    ("help", "F1", {"en": "Help: every key", "zh": "帮助：全部按键"}),
-    ("play", "space", {"en": "Replay: play or pause", "zh": "回放：播放或暂停"}),
-    ("step", ".", {"en": "Replay: one step", "zh": "回放：单步"}),
-    ("faster", "+", {"en": "Replay: faster", "zh": "回放：加速"}),
-    ("slower", "-", {"en": "Replay: slower", "zh": "回放：减速"}),
-    ("quit_console", "q", {"en": "Quit", "zh": "退出"}),
-)
+R = TypeVar("R")
 
 
-class FloorActions:
+class FloorActions(ClosingActions, LookingActions):
     """Key actions of :class:`~dispatch.tui.floor.FloorScreen` (a mixin)."""
 
     # -- helpers --------------------------------------------------------------------
 
-    def act(self: FloorScreen, command: str, *args: Any, **kwargs: Any) -> Any:
+    @property
+    def control(self: FloorScreen) -> ReplayControl | None:
+        """The replay's controls, or ``None`` on a live floor."""
+        return control_of(self.desk)
+
+    def keys_text(self: FloorScreen) -> Text:
+        """The keys line for the mode the floor is in (commands, replay, typing)."""
+        focused = self.focused
+        typing = focused.id if isinstance(focused, Input) and focused.id in TYPING else None
+        width = self.size.width - 2 if self.size.width > 2 else None
+        return keys_line(self.lang, self.operator, replay=self.control is not None,
+                         typing=typing, width=width)
+
+    def draw_keys(self: FloorScreen) -> None:
+        """Redraw the keys line (focus moved, the screen was resized)."""
+        self.query_one("#keys", Static).update(self.keys_text())
+
+    def on_descendant_focus(self: FloorScreen, _event: events.DescendantFocus) -> None:
+        """Focus moved: the keys line says which mode the floor is in now."""
+        self.draw_keys()
+
+    def on_descendant_blur(self: FloorScreen, _event: events.DescendantBlur) -> None:
+        """Focus left a widget: the keys line follows."""
+        self.draw_keys()
+
+    def on_resize(self: FloorScreen, _event: events.Resize) -> None:
+        """As many keys on the keys line as the width holds."""
+        self.draw_keys()
+
+    def act(self: FloorScreen, command: Callable[[Operator], R], *,
+            outstanding: Callable[[Outstanding], object] | None = None) -> R | bool | None:
         """Run a desk command as the operator; a refusal becomes a notification.
+
+        ``command`` is called with the operator, e.g.
+        ``self.act(lambda by: self.desk.dispatch(by, incident))``.  When the desk
+        answers that orders are outstanding (resolving, closing) and ``outstanding``
+        is given, that is called with the refusal instead (to ask the operator).
 
         Another seat may have got there first (:class:`~dispatch.errors.Taken`) or
         changed the incident meanwhile (:class:`~dispatch.errors.Changed`): the
@@ -73,15 +86,20 @@ class FloorActions:
         message (one line) says who.
 
         Returns:
-            What the command returned, or ``None`` when it was refused.
+            What the command returned (``True`` for a command that returns nothing),
+            or ``None`` when it was refused.
         """
         if self.read_only or self.operator is None:
             self.notify(t("read_only", self.lang), severity="warning")
             return None
         try:
-            result = getattr(self.desk, command)(self.operator, *args, **kwargs)
+            result = command(self.operator)
         except DispatchError as exc:
-            reason = " ".join(str(exc).split())  # one line, whatever the message held
+            if outstanding is not None and isinstance(exc, Outstanding):
+                outstanding(exc)
+                return None
+            # One line in the console's language, whatever the message held.
+            reason = refusal(exc, self.desk, self.lang, pii=self.pii)
             self.notify(t("refused", self.lang, reason=reason), severity="error")
             if isinstance(exc, Taken | Changed):
                 self.refresh_all()
@@ -99,36 +117,66 @@ class FloorActions:
         try:
             return self.desk.guidance(incident, self.lang)
         except DispatchError as exc:
-            self.notify(t("refused", self.lang, reason=str(exc)), severity="warning")
+            self.notify(t("refused", self.lang,
+                          reason=refusal(exc, self.desk, self.lang, pii=self.pii)),
+                        severity="warning")
             return None
 
     # -- a call -----------------------------------------------------------------------
 
     def action_answer(self: FloorScreen) -> None:
-        """Answer the oldest ringing call, open its incident, go to its location.
+        """Answer the call marked in the queue (the most urgent unless the operator moved
+        the mark) and open its incident; the board keeps the keys (``l`` corrects the place).
 
-        The call meant is the oldest the queue shows: if another seat took it
-        meanwhile, the desk refuses and the notification says who.
+        If another seat took that call meanwhile, the desk refuses and the
+        notification says who.
         """
-        shown = self.query_one(CallQueue).first
-        if shown is None and not self.desk.board.ringing() and not self.read_only:
+        selected = self.query_one(CallQueue).selected
+        if selected is None and not self.desk.board.ringing() and not self.read_only:
             self.notify(t("no_call", self.lang), severity="warning")
             return
-        call = self.act("answer", shown)
-        if call is None:
+        self._take(selected)
+
+    def _take(self: FloorScreen, call_id: str | None) -> None:
+        """Answer ``call_id``, open its incident, select it on the board."""
+        call = self.act(lambda by: self.desk.answer(by, call_id))
+        if not call or call is True:
             return
-        incident = self.act("open_incident", call.id)
-        if incident is None:
+        opened = call.id
+        incident = self.act(lambda by: self.desk.open_incident(by, opened))
+        if not isinstance(incident, str):
             return
         self.table.select(incident)
         self.refresh_all()
-        self.notify(t("answered", self.lang, call=call.id[:8], incident=incident))
-        self.query_one("#stake", Input).focus()
+        self.notify(t("answered", self.lang, incident=incident,
+                      call=call_label(call, self.lang, self.pii, incident=False)))
+        self.table.focus()
+
+    def action_queue_up(self: FloorScreen) -> None:
+        """Move the queue's mark one call up (towards the most urgent)."""
+        self._move_mark(-1)
+
+    def action_queue_down(self: FloorScreen) -> None:
+        """Move the queue's mark one call down."""
+        self._move_mark(1)
+
+    def _move_mark(self: FloorScreen, step: int) -> None:
+        queue = self.query_one(CallQueue)
+        queue.show(self.desk, self.lang)  # the calls as they ring now
+        if queue.move(step) is None:
+            self.notify(t("no_call", self.lang), severity="warning")
+            return
+        queue.show(self.desk, self.lang)
 
     def action_type_call(self: FloorScreen) -> None:
-        """Type in a call (the phone line, while the gateway cannot reach us)."""
+        """Type in a call (the phone line, while the gateway cannot reach us): that caller
+        is on the line, so the call is answered and its incident opened at once."""
         def submit(caller: dict[str, str], says: str, location: str | None) -> bool:
-            return self.act("receive_call", caller, says, location) is not None
+            call_id = self.act(lambda by: self.desk.receive_call(by, caller, says, location))
+            if not isinstance(call_id, str):
+                return False
+            self._take(call_id)
+            return True
         self.app.push_screen(CallForm(submit, self.lang))
 
     def action_focus_location(self: FloorScreen) -> None:
@@ -142,13 +190,20 @@ class FloorActions:
             self.query_one("#note", Input).focus()
 
     def action_to_board(self: FloorScreen) -> None:
-        """Back to the board."""
+        """Back to commands on the board; what was being typed is dropped, not recorded
+        (the inputs serve whichever incident is selected next)."""
+        focused = self.focused
+        if isinstance(focused, Input) and focused.id in TYPING:
+            focused.value = ""
         self.table.focus()
 
     def action_playbook(self: FloorScreen, playbook: str | None = None) -> None:
         """Apply the suggested playbook (or the one named)."""
         incident = self._incident()
-        if incident and (kind := self.act("apply_playbook", incident, playbook)):
+        if not incident:
+            return
+        kind = self.act(lambda by: self.desk.apply_playbook(by, incident, playbook))
+        if isinstance(kind, str):
             self.notify(t("playbook_applied", self.lang, incident=incident,
                           playbook=kind_label(kind, self.lang)))
 
@@ -181,7 +236,7 @@ class FloorActions:
         target = pane.advice_target(incident, guide, given)
         if target is None or target in given:  # moved onto one given already: the next due
             target = pane.advice_move(incident, guide, given, not_given=True)
-        if target is not None and self.act("give_advice", incident, target):
+        if target is not None and self.act(lambda by: self.desk.give_advice(by, incident, target)):
             pane.advice_move(incident, guide, self.desk.board.incidents[incident].advice,
                              not_given=True, start=target)
             self.draw_pane()
@@ -191,16 +246,18 @@ class FloorActions:
         incident = self._incident()
         if incident is None:
             return
-        sent = self.act("dispatch", incident)
-        if sent is True or sent == []:
-            self.notify(t("nothing_to_send", self.lang, incident=incident))
-        elif sent:
+        sent = self.act(lambda by: self.desk.dispatch(by, incident))
+        if sent is None:
+            return
+        if isinstance(sent, list) and sent:
             self.notify(t("sent", self.lang, incident=incident, count=len(sent)))
+        else:
+            self.notify(t("nothing_to_send", self.lang, incident=incident))
 
     def action_priority(self: FloorScreen, level: int) -> None:
         """Set the priority (1 highest … 4)."""
         if incident := self._incident():
-            self.act("set_priority", incident, int(level), "operator")
+            self.act(lambda by: self.desk.set_priority(by, incident, int(level), "operator"))
 
     def action_hold(self: FloorScreen) -> None:
         """Show the hold phrase (again: back to the phrase of the moment)."""
@@ -208,80 +265,33 @@ class FloorActions:
             self.hold.symmetric_difference_update({incident})
             self.draw_pane()
 
-    def action_resolve(self: FloorScreen) -> None:
-        """The job is done on the road."""
-        if incident := self._incident():
-            self.act("resolve", incident)
-
-    def action_close_incident(self: FloorScreen) -> None:
-        """Close the incident."""
-        if incident := self._incident():
-            self.act("close", incident)
-
-    def action_reopen(self: FloorScreen) -> None:
-        """Reopen a resolved or closed incident (supervisors)."""
-        if incident := self._incident():
-            self.act("reopen", incident)
-
-    def action_mark(self: FloorScreen) -> None:
-        """Mark the incident to merge it into another."""
-        if incident := self._incident():
-            self.marked = incident
-            self.notify(t("merge_marked", self.lang, incident=incident))
-
-    def action_merge(self: FloorScreen) -> None:
-        """Merge the marked incident into the selected one."""
-        incident = self._incident()
-        if incident is None:
-            return
-        if not self.marked:
-            self.notify(t("merge_none", self.lang), severity="warning")
-            return
-        if self.act("merge", incident, [self.marked], "operator"):
-            self.marked = None
-
-    def action_investigation(self: FloorScreen) -> None:
-        """Record what the unit complained about found (complaints)."""
-        if incident := self._incident():
-            self.app.push_screen(Ask(
-                t("ask.investigation", self.lang, incident=incident),
-                lambda text: bool(text.strip()) and self.act(
-                    "record_investigation", incident, text.strip()) is not None,
-                hint=t("ask.keys", self.lang)))
-
-    def action_callback(self: FloorScreen) -> None:
-        """Record the complainant's callback and satisfaction (complaints)."""
-        incident = self._incident()
-        if incident is None:
-            return
-
-        def submit(text: str) -> bool:
-            answer = text.strip().lower()
-            if answer not in ("yes", "y", "no", "n", "是", "否"):
-                return False
-            return self.act("record_callback", incident, answer in ("yes", "y", "是")) \
-                is not None
-        self.app.push_screen(Ask(t("ask.callback", self.lang, incident=incident), submit,
-                                 hint=t("ask.keys", self.lang)))
-
     def on_input_submitted(self: FloorScreen, event: Input.Submitted) -> None:
-        """Enter in the pane's inputs: place, answer, note."""
+        """Enter in the pane's inputs: place, answer, note.
+
+        What was typed goes to the desk; once it is recorded the keys are the
+        board's again.  Enter on nothing records nothing (an empty answer is
+        never "unknown": that is typed), and a refusal leaves the text to correct.
+        """
         incident = self.current
         if incident is None:
             self.notify(t("no_incident", self.lang), severity="warning")
+            self.table.focus()
             return
         value = event.value.strip()
-        if event.input.id == "stake" and value:
-            place = self.act("set_location", incident, value)
-            if place:
+        if not value and event.input.id in TYPING:
+            self.notify(t(f"keys.empty.{event.input.id}", self.lang), severity="warning")
+            return
+        if event.input.id == "stake":
+            place = self.act(lambda by: self.desk.set_location(by, incident, value))
+            if place and place is not True:
                 self.notify(t("placed", self.lang, incident=incident,
                               place=" ".join(p for p in (place.road, place.stake) if p)))
                 event.input.value = ""
                 self.table.focus()
         elif event.input.id == "answer":
             self._answer(incident, event.input)
-        elif event.input.id == "note" and value:
-            hits = self.act("note", incident, value)
+        elif event.input.id == "note":
+            hits = self.act(lambda by: self.desk.note(by, incident, value))
             if hits is not None:
                 event.input.value = ""
                 if isinstance(hits, list) and hits:
@@ -295,124 +305,36 @@ class FloorActions:
             self.table.focus()
             return
         question = guide.questions[0]
-        if self.act("record_answer", incident, question.id, field.value.strip()) is None:
+        value = field.value.strip()
+        if self.act(lambda by: self.desk.record_answer(by, incident, question.id,
+                                                        value)) is None:
             return
         field.value = ""
-        following = self._guide(incident)
-        if following is not None and following.questions:
-            # The operator goes on asking: the next question is asked as the field clears.
-            self.asked.setdefault(incident, set()).add(following.questions[0].id)
-            self.draw_pane()
-        else:
-            self.table.focus()
+        self.table.focus()  # the next question is the operator's i
 
-    # -- views and the rest ----------------------------------------------------------------
+    # -- quitting ---------------------------------------------------------------------------
 
-    def action_timeline(self: FloorScreen) -> None:
-        """The incident's timeline."""
-        from dispatch.tui.views.timeline import TimelineScreen
-
-        self.app.push_screen(TimelineScreen(self.desk, self.current, self.lang, self.tz,
-                                            pii=self.pii))
-
-    def action_map(self: FloorScreen) -> None:
-        """The map, centred on the incident."""
-        from dispatch.tui.views.map import MapScreen
-
-        self.app.push_screen(MapScreen(self.desk, self.current, self.lang))
-
-    def action_kpi(self: FloorScreen) -> None:
-        """Key figures."""
-        from dispatch.tui.views.kpi import KpiScreen
-
-        self.app.push_screen(KpiScreen(self.desk, self.lang))
-
-    def action_help(self: FloorScreen) -> None:
-        """Every key."""
-        from dispatch.tui.views.help import HelpScreen
-
-        self.app.push_screen(HelpScreen(self.lang))
-
-    def action_mine(self: FloorScreen) -> None:
-        """The board: only the logged-in operator's incidents, or every incident."""
-        if self.operator is None:
-            self.notify(t("no_operator", self.lang), severity="warning")
-            return
-        only = None if self.table.only is not None else self.operator.id
-        self.table.only_owned_by(only)
-        self.refresh_all()
-        self.notify(t("board.mine", self.lang, operator=self.operator.id) if only
-                    else t("board.all", self.lang))
-
-    def action_transfer(self: FloorScreen) -> None:
-        """Hand the selected incident to another operator on the floor (who, and why).
-
-        The desk decides: the owner may hand it on, a supervisor may take it over
-        (their own id as the operator).
-        """
-        incident = self._incident()
-        if incident is None:
-            return
+    def open_work(self: FloorScreen) -> dict[str, int]:
+        """What quitting would leave: open incidents (and the operator's), calls ringing,
+        orders not yet cleared (nor declined nor cancelled)."""
         board = self.desk.board
-        inc = board.incidents.get(incident)
         me = self.operator.id if self.operator else None
-        present = sorted(f"{s.operator}@{s.seat}" for s in getattr(board, "seats", {}).values()
-                         if s.present and s.operator and s.operator != me)
-
-        def submit(values: dict[str, str]) -> bool:
-            to, reason = values["to"], values["reason"]
-            if not to or not reason:
-                return False
-            to = to.partition("@")[0]  # "bob@b" as the placeholder lists them
-            if self.act("transfer", incident, to, reason) is None:
-                return False
-            if to != me:  # taking it over: the alert says so
-                self.notify(t("transferred", self.lang, incident=incident, to=to))
-            return True
-
-        self.app.push_screen(Form(
-            t("ask.transfer", self.lang, incident=incident,
-              owner=(inc.owner if inc else None) or "-"),
-            [("to", t("ask.transfer.to", self.lang, present=", ".join(present[:8]) or "-")),
-             ("reason", t("ask.transfer.reason", self.lang))],
-            submit, hint=t("ask.keys", self.lang)))
-
-    def action_seats(self: FloorScreen) -> None:
-        """The floor: every seat, who sits there, doing what for how long (supervisors)."""
-        from dispatch.tui.views.seats import SeatsScreen
-
-        self.app.push_screen(SeatsScreen(self.desk, self.lang, tick_s=self.tick_s))
-
-    def action_sort(self: FloorScreen) -> None:
-        """Sort the board by priority."""
-        self.table.flush()
-        self.table.sort_by_priority()
-
-    def action_play(self: FloorScreen) -> None:
-        """Replay: play or pause."""
-        if hasattr(self.desk, "advance"):
-            self.desk.playing = not self.desk.playing and not self.desk.replay.done
-            self.refresh_all()
-
-    def action_step(self: FloorScreen) -> None:
-        """Replay: apply one event."""
-        if hasattr(self.desk, "step"):
-            self.desk.playing = False
-            self.desk.step()
-            self.refresh_all()
-
-    def action_faster(self: FloorScreen) -> None:
-        """Replay: twice as fast."""
-        if hasattr(self.desk, "advance"):
-            self.desk.speed = min(self.desk.speed * 2, 1024)
-            self.refresh_all()
-
-    def action_slower(self: FloorScreen) -> None:
-        """Replay: half as fast."""
-        if hasattr(self.desk, "advance"):
-            self.desk.speed = max(self.desk.speed / 2, 0.25)
-            self.refresh_all()
+        incidents = board.open_incidents()
+        orders = sum(1 for inc in board.incidents.values() for o in inc.orders.values()
+                     if o.kind != "cancel" and o.state not in FINAL_STATES)
+        return {"open": len(incidents), "mine": sum(1 for i in incidents if i.owner == me),
+                "ringing": len(board.ringing()), "orders": orders}
 
     def action_quit_console(self: FloorScreen) -> None:
-        """Quit the console (the app logs the operator out)."""
-        self.app.exit()
+        """Quit the console (the app logs the operator out); with work open, ask first."""
+        work = self.open_work()
+        if self.read_only or not any(work.values()):
+            self.app.exit()
+            return
+        lang = self.lang
+        self.app.push_screen(Confirm(
+            t("quit.ask", lang),
+            [t("quit.open", lang, count=work["open"], mine=work["mine"]),
+             t("quit.ringing", lang, count=work["ringing"]),
+             t("quit.orders", lang, count=work["orders"])],
+            self.app.exit, hint=t("quit.keys", lang)))

@@ -9,12 +9,14 @@ then the floor, and stops everything when it quits.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Any, ClassVar
 
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -28,6 +30,11 @@ from dispatch.tui.palette import FloorCommands
 from dispatch.tui.texts import t
 
 log = logging.getLogger(__name__)
+
+#: Textual's system commands by their English title → the key of their texts.
+SYSTEM_COMMANDS = {"Theme": "system.theme", "Quit": "system.quit", "Keys": "system.keys",
+                   "Maximize": "system.maximize", "Minimize": "system.minimize",
+                   "Screenshot": "system.screenshot"}
 
 
 class ConsoleApp(App[int]):
@@ -79,6 +86,24 @@ class ConsoleApp(App[int]):
         self.logged_in = False
         self.title = t("title", lang)
 
+    # -- the command palette in the console's language ------------------------------
+
+    def action_command_palette(self) -> None:
+        """Open the command palette, its search line in the console's language."""
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=t("palette.placeholder", self.lang)))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, quit, keys…), named in the console's language."""
+        for command in super().get_system_commands(screen):
+            key = SYSTEM_COMMANDS.get(command.title)
+            if key is None:  # a command Textual added later: better in English than lost
+                yield command
+                continue
+            yield SystemCommand(t(key, self.lang), t(f"{key}.help", self.lang),
+                                command.callback, command.discover)
+
     # -- drills ---------------------------------------------------------------------
 
     def trainee(self, autopilot: bool = False) -> Any:
@@ -109,10 +134,11 @@ class ConsoleApp(App[int]):
         if floor is not None:
             floor.read_only = True
             floor.refresh_all()
+        from dispatch.timeline.labels import Labels
         from dispatch.tui.views.score import ScoreScreen
 
         self.notify(t("drill_over", self.lang))
-        await self.push_screen(ScoreScreen(result.report, self.lang))
+        await self.push_screen(ScoreScreen(result.report, self.lang, Labels.of(self.desk)))
 
     # -- lifecycle ------------------------------------------------------------------
 
@@ -159,7 +185,7 @@ class ConsoleApp(App[int]):
         (a drill's, a replay) records nothing; a log that takes no writes now is
         shown on the status bar, never a reason not to open the floor."""
         desk, operator = self.desk, self.operator
-        if self.read_only or operator is None or not getattr(desk, "seat", None):
+        if self.read_only or operator is None or desk is None or not desk.seat:
             return
         try:
             desk.join(operator)

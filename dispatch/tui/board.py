@@ -56,7 +56,15 @@ def columns(owner: bool = False) -> tuple[tuple[str, int], ...]:
     """The columns of a board, with or without the owner's."""
     return (*COLUMNS[:OWNER_AT], OWNER_COLUMN, *COLUMNS[OWNER_AT:]) if owner else COLUMNS
 
-PRIORITY_STYLE = {1: "bold white on red", 2: "bold dark_orange", 3: "yellow", 4: "dim"}
+#: One colour per priority, shared by the board, the map and the map's legend (0: none
+#: set yet, which must not pass for the lowest priority).  256-colour names, not the
+#: 16 ANSI ones, whose shades depend on the terminal's theme (ANSI yellow is often
+#: the orange of ``dark_orange``).
+PRIORITY_COLOUR = {1: "red1", 2: "dark_orange", 3: "yellow1", 4: "grey85", 0: "magenta1"}
+#: The board's priority cell: P1 stands out on its red; the others in their colour.
+PRIORITY_STYLE = {1: f"bold white on {PRIORITY_COLOUR[1]}",
+                  **{p: f"bold {PRIORITY_COLOUR[p]}" for p in (2, 3)},
+                  4: PRIORITY_COLOUR[4], 0: PRIORITY_COLOUR[0]}
 MARK_STYLE = {
     "sent": "bold yellow", "delivered": "cyan", "received": "green", "accepted": "green",
     "declined": "bold red", "en_route": "bold blue", "on_scene": "bold green",

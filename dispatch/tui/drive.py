@@ -1,17 +1,17 @@
 """Other drivers of the floor: a replayed log, and a drill with a trainee at the keys.
 
-The floor draws anything shaped like a desk: a ``board``, a ``clock``, the
-``playbooks``, ``roadmap``, ``sla``, ``service``, ``listeners`` for events and
-``log`` for timelines.  :class:`ReplayDesk` offers that for a recorded log
-(read only, stepped or played); :class:`TraineeHook` is the drill runner's
-"pilot" when a person operates, so the screen learns of the drill's desk.
-No Textual here.
+The floor draws and drives a :class:`~dispatch.desk.port.DeskPort`.
+:class:`ReplayDesk` is one over a recorded log: read only (every command is
+refused, :class:`~dispatch.errors.Refused`), with its controls apart in a
+:class:`ReplayControl` (play, pause, step, speed) that the floor finds with
+:func:`control_of`.  :class:`TraineeHook` is the drill runner's "pilot" when
+a person operates, so the screen learns of the drill's desk.  No Textual here.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -20,14 +20,18 @@ from dispatch.config.schema import ModesConfig, SlaConfig
 from dispatch.desk import Desk
 from dispatch.desk.autopilot import Autopilot
 from dispatch.desk.board import CallView
+from dispatch.desk.calls import by_urgency
+from dispatch.desk.roles import Operator
 from dispatch.drill.replay import Replay, Step
-from dispatch.errors import DeskError
-from dispatch.geo import RoadMap
-from dispatch.model import Event
-from dispatch.playbook import Guidance, PlaybookSet, ServiceLanguage
+from dispatch.errors import DeskError, LogUnwritable, Refused
+from dispatch.geo import Place, RoadMap
+from dispatch.model import Event, Service
+from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
 
 #: Longest stretch of recorded time a replay waits through at speed (quiet hours skip).
 MAX_GAP_S = 60.0
+#: What a replay answers every command.
+READ_ONLY = "read only: this is a replay"
 
 
 class _ReplayLog:
@@ -39,48 +43,33 @@ class _ReplayLog:
     def events(self) -> Iterator[Event]:
         yield from self.replay.events[:self.replay.position]
 
-    def incident_events(self, incident: str) -> list[Event]:
+    def incident_events(self, incident_id: str) -> list[Event]:
         calls = set()
-        inc = self.replay.board.incidents.get(incident)
+        inc = self.replay.board.incidents.get(incident_id)
         if inc is not None:
             calls = set(inc.calls)
         return [e for e in self.events()
-                if e.incident == incident or (e.type == "call_received"
-                                              and e.data.get("call") in calls)]
+                if e.incident == incident_id or (e.type == "call_received"
+                                                 and e.data.get("call") in calls)]
 
 
-class ReplayDesk:
-    """A recorded log, replayed into the same board the live desk folds.
+class ReplayControl:
+    """A replay's controls: play or pause, one step, faster, slower.
 
     Args:
         replay: The replay (its events loaded).
-        playbooks: For guidance texts.
-        roadmap: For the map and places.
-        sla: Deadlines (for the deadline column).
-        service: Service language (phrases).
-        lang: Language of guidance.
+        clock: The replayed time (set to each event's time as it is applied).
+        listeners: Told of every event applied (the desk's listeners).
         speed: Recorded seconds per real second when playing.
     """
 
-    read_only = True
-
-    def __init__(self, replay: Replay, playbooks: PlaybookSet, roadmap: RoadMap, *,
-                 sla: SlaConfig | None = None, service: ServiceLanguage | None = None,
-                 lang: str = "en", speed: float = 10.0) -> None:
+    def __init__(self, replay: Replay, clock: ManualClock,
+                 listeners: list[Callable[[Event], None]], speed: float = 10.0) -> None:
         self.replay = replay
-        self.board = replay.board
-        self.playbooks = playbooks
-        self.roadmap = roadmap
-        self.sla = sla or SlaConfig()
-        self.modes = ModesConfig()
-        self.service = service
-        self.lang = lang
+        self.clock = clock
+        self.listeners = listeners
         self.speed = speed if speed > 0 else 10.0
         self.playing = False
-        start = replay.events[0].at if replay.events else datetime.now().astimezone()
-        self.clock = ManualClock(start)
-        self.listeners: list[Callable[[Event], None]] = []
-        self.log = _ReplayLog(replay)
 
     @property
     def position(self) -> int:
@@ -91,6 +80,23 @@ class ReplayDesk:
     def total(self) -> int:
         """Events in the log."""
         return len(self.replay.events)
+
+    @property
+    def done(self) -> bool:
+        """Every event applied."""
+        return self.replay.done
+
+    def play_pause(self) -> None:
+        """Play, or pause (at the end it stays paused)."""
+        self.playing = not self.playing and not self.done
+
+    def faster(self) -> None:
+        """Twice as fast (up to 1024×)."""
+        self.speed = min(self.speed * 2, 1024)
+
+    def slower(self) -> None:
+        """Half as fast (down to ¼×)."""
+        self.speed = max(self.speed / 2, 0.25)
 
     def step(self) -> Step | None:
         """Apply the next event and tell the listeners; ``None`` at the end."""
@@ -113,8 +119,8 @@ class ReplayDesk:
         Returns:
             The number of events applied.
         """
-        if not self.playing or self.replay.done:
-            self.playing = self.playing and not self.replay.done
+        if not self.playing or self.done:
+            self.playing = self.playing and not self.done
             return 0
         nxt = self.replay.events[self.replay.position].at
         if (nxt - self.clock.now()).total_seconds() > MAX_GAP_S:
@@ -122,11 +128,59 @@ class ReplayDesk:
         else:
             self.clock.advance(real_s * self.speed)
         applied = 0
-        while not self.replay.done and self.replay.events[self.replay.position].at <= \
+        while not self.done and self.replay.events[self.replay.position].at <= \
                 self.clock.now():
             self.step()
             applied += 1
         return applied
+
+
+class ReplayDesk:
+    """A recorded log, replayed into the same board the live desk folds.
+
+    It satisfies :class:`~dispatch.desk.port.DeskPort`; every command is
+    refused (:data:`READ_ONLY`).  Its controls are :attr:`control`.
+
+    Args:
+        replay: The replay (its events loaded).
+        playbooks: For guidance texts.
+        roadmap: For the map and places.
+        sla: Deadlines (for the deadline column).
+        service: Service language (phrases).
+        lang: Language of guidance.
+        speed: Recorded seconds per real second when playing.
+    """
+
+    read_only = True
+    #: A replay sits at no seat of a floor.
+    seat: str | None = None
+
+    def __init__(self, replay: Replay, playbooks: PlaybookSet, roadmap: RoadMap, *,
+                 sla: SlaConfig | None = None, service: ServiceLanguage | None = None,
+                 lang: str = "en", speed: float = 10.0) -> None:
+        self.replay = replay
+        self.board = replay.board
+        self.playbooks = playbooks
+        self.roadmap = roadmap
+        self.sla = sla or SlaConfig()
+        self.modes = ModesConfig()
+        self.service = service
+        self.lang = lang
+        start = replay.events[0].at if replay.events else datetime.now().astimezone()
+        self.clock = ManualClock(start)
+        self.listeners: list[Callable[[Event], None]] = []
+        self.log = _ReplayLog(replay)
+        self.control = ReplayControl(replay, self.clock, self.listeners, speed)
+
+    # -- what the screen reads -------------------------------------------------------------
+
+    @property
+    def log_fault(self) -> LogUnwritable | None:
+        """A replay writes nothing: never a fault."""
+        return None
+
+    def on_log_health(self, listener: Callable[[LogUnwritable | None], None]) -> None:
+        """A replay writes nothing: nothing to tell."""
 
     def guidance(self, incident: str, lang: str | None = None, *,
                  complete: bool = False) -> Guidance:
@@ -138,9 +192,99 @@ class ReplayDesk:
                                     complete=complete)
 
     def queue(self) -> list[tuple[CallView, float]]:
-        """Ringing calls with seconds waited, at replayed time."""
-        now = self.clock.now()
-        return [(c, (now - c.at).total_seconds()) for c in self.board.ringing()]
+        """Ringing calls, most urgent first as the live desk ranks them, with seconds
+        waited at replayed time."""
+        return by_urgency(self.board.ringing(), self.clock.now(), self.playbooks)
+
+    def join(self, operator: Operator | None) -> None:
+        """Nobody sits at a replay."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    # -- commands: all refused ------------------------------------------------------------
+
+    def receive_call(self, by: Operator, caller: dict[str, str], says: str,
+                     location: Any = None, answers: dict[str, Any] | None = None,
+                     call_id: str | None = None) -> str:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def answer(self, by: Operator, call_id: str | None = None) -> CallView:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def open_incident(self, by: Operator, call_id: str | None = None, *,
+                      key: tuple[Any, ...] | None = None, **data: Any) -> str:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def set_location(self, by: Operator, incident: str, where: str, *,
+                     from_call: bool = False) -> Place:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def apply_playbook(self, by: Operator, incident: str, playbook: str | None = None) -> str:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def give_advice(self, by: Operator, incident: str, advice: str) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def set_priority(self, by: Operator, incident: str, priority: int, reason: str = "") -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def dispatch(self, by: Operator, incident: str,
+                 services: Iterable[Service | str] | None = None, *, kind: str | None = None,
+                 reason: str = "") -> list[str]:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def cancel_order(self, by: Operator, incident: str, order: str, reason: str) -> str:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def note(self, by: Operator, incident: str, text: str) -> list[PhraseHit]:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def merge(self, by: Operator, into: str, others: Iterable[str], reason: str = "") -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def resolve(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def close(self, by: Operator, incident: str, *, cancel_orders: bool = False) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def reopen(self, by: Operator, incident: str) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def record_investigation(self, by: Operator, incident: str, finding: str) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def record_callback(self, by: Operator, incident: str, satisfied: bool,
+                        note: str = "") -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def transfer(self, by: Operator, incident: str, to: str, reason: str) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+
+def control_of(desk: Any) -> ReplayControl | None:
+    """The replay's controls when ``desk`` is a replay, ``None`` for a live desk."""
+    return desk.control if isinstance(desk, ReplayDesk) else None
 
 
 class TraineeHook:

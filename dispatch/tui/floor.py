@@ -15,18 +15,20 @@ from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 
 from dispatch.desk import timers
+from dispatch.desk.port import DeskPort
 from dispatch.desk.roles import Operator
 from dispatch.desk.timers import Deadline
-from dispatch.errors import DispatchError
 from dispatch.model import Event, EventType
 from dispatch.tui.actions import FloorActions
 from dispatch.tui.board import IncidentBoard
+from dispatch.tui.callers import call_label, recipient_label
+from dispatch.tui.keymap import bindings
 from dispatch.tui.pane import IncidentPane
 from dispatch.tui.pane_parts import required_done
 from dispatch.tui.queue import CallQueue
@@ -81,46 +83,10 @@ class FloorScreen(FloorActions, Screen[None]):
     Toast { width: 24%; max-width: 24%; padding: 0 1; margin-top: 1; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "answer", show=False),
-        Binding("c", "type_call", show=False),
-        Binding("l", "focus_location", show=False),
-        Binding("p", "playbook", show=False),
-        Binding("i", "ask", show=False),
-        Binding("g", "advice", show=False),
-        Binding("G", "advice_next", show=False),  # temporary: the action table will own it
-        Binding("d", "dispatch", show=False),
-        Binding("1", "priority(1)", show=False),
-        Binding("2", "priority(2)", show=False),
-        Binding("3", "priority(3)", show=False),
-        Binding("4", "priority(4)", show=False),
-        Binding("n", "focus_note", show=False),
-        Binding("h", "hold", show=False),
-        Binding("r", "resolve", show=False),
-        Binding("x", "close_incident", show=False),
-        Binding("o", "reopen", show=False),
-        Binding("u", "mark", show=False),
-        Binding("M", "merge", show=False),
-        Binding("v", "investigation", show=False),
-        Binding("b", "callback", show=False),
-        Binding("t", "timeline", show=False),
-        Binding("m", "map", show=False),
-        Binding("k", "kpi", show=False),
-        Binding("s", "sort", show=False),
-        Binding("w", "mine", show=False),
-        Binding("T", "transfer", show=False),
-        Binding("f", "seats", show=False),
-        Binding("f1", "help", show=False),
-        Binding("question_mark", "help", show=False),
-        Binding("escape", "to_board", show=False),
-        Binding("space", "play", show=False),
-        Binding("full_stop", "step", show=False),
-        Binding("plus", "faster", show=False),
-        Binding("minus", "slower", show=False),
-        Binding("q", "quit_console", show=False),
-    ]
+    #: Every key of the floor, from the one action table (:mod:`dispatch.tui.keymap`).
+    BINDINGS: ClassVar[list[BindingType]] = list(bindings())
 
-    def __init__(self, desk: Any, operator: Operator | None, *, lang: str = "en",
+    def __init__(self, desk: DeskPort, operator: Operator | None, *, lang: str = "en",
                  tz: tzinfo = UTC, centre: str = "", read_only: bool = False, tag: str = "",
                  flush_s: float = 0.1, tick_s: float | None = 1.0, pii: bool = True) -> None:
         super().__init__()
@@ -162,21 +128,20 @@ class FloorScreen(FloorActions, Screen[None]):
             with Vertical(id="alerts"):
                 yield Static(t("alerts.title", self.lang), id="alerts-title", classes="title")
                 yield Static("", id="alert-lines")
-        yield Static(t("keys", self.lang), id="keys")
+        yield Static(self.keys_text(), id="keys")
 
     def on_mount(self) -> None:
         """Listen to the desk, draw everything once, start the timers."""
         self.desk.listeners.append(self._heard)
-        if hasattr(self.desk, "on_log_health"):
-            self.desk.on_log_health(self._log_health)
+        self.desk.on_log_health(self._log_health)
         self.draw_alerts(announce=False)
         self.refresh_all()
         self.table.focus()
         self.set_interval(self.flush_s, self.flush)
         if self.tick_s:
             self.set_interval(self.tick_s, self.tick)
-        if hasattr(self.desk, "advance"):
-            self.set_interval(0.1, lambda: self.desk.advance(0.1))
+        if (control := self.control) is not None:
+            self.set_interval(0.1, lambda: control.advance(0.1))
 
     def on_unmount(self) -> None:
         """Stop listening."""
@@ -251,12 +216,12 @@ class FloorScreen(FloorActions, Screen[None]):
         """The status bar and the mode banner."""
         breached = sum(1 for d in self.deadlines if d.breached)
         tag = self.tag
-        if hasattr(self.desk, "advance"):
+        if (control := self.control) is not None:
             tag = t("status.replay", self.lang,
-                    state=t("replay.playing" if self.desk.playing else "replay.paused",
+                    state=t("replay.playing" if control.playing else "replay.paused",
                             self.lang),
-                    speed=self.desk.speed, position=self.desk.position, total=self.desk.total)
-        fault = getattr(self.desk, "log_fault", None)
+                    speed=control.speed, position=control.position, total=control.total)
+        fault = self.desk.log_fault
         state = fault.state if fault is not None else None
         mine = None
         if self.table.only is not None:
@@ -276,12 +241,15 @@ class FloorScreen(FloorActions, Screen[None]):
     def alert_line(self, alert: Any) -> Text:
         """One alert as the operator reads it."""
         fields = dict(alert.text)
+        if fields.get("to"):  # a recipient by its station's name (Chinese), not its address
+            fields["to"] = recipient_label(self.desk, fields["to"], self.lang)
         if "deadline" in fields:
             fields["deadline"] = label("deadline", fields["deadline"], self.lang)
         if "mode" in fields:
             fields["mode"] = t(f"status.mode.{fields['mode']}", self.lang) \
                 if fields["mode"] in ("normal", "peak", "outage") else fields["mode"]
-        who = alert.incident or (fields.get("call") or "")[:8]
+        who = alert.incident or call_label(  # the caller, the place: never a call's uuid
+            self.desk.board.calls.get(fields.get("call") or ""), self.lang, self.pii)
         key = f"alert.{alert.kind}"
         mine = self.is_mine(alert)
         if mine:
@@ -365,17 +333,12 @@ class FloorScreen(FloorActions, Screen[None]):
 
     def action_advice_next(self) -> None:
         """Move the advice banner's highlight to the next item (given or not)."""
-        incident = self.current
-        inc = self.desk.board.incidents.get(incident or "")
-        if inc is None or not inc.kind:
-            self.notify(t("no_incident", self.lang), severity="warning")
+        incident = self._incident()
+        guide = self._guide(incident) if incident else None
+        if guide is None or incident is None:
             return
-        try:
-            guide = self.desk.guidance(inc.id, self.lang)
-        except DispatchError as exc:
-            self.notify(t("refused", self.lang, reason=str(exc)), severity="warning")
-            return
-        self.query_one(IncidentPane).advice_move(inc.id, guide, inc.advice, not_given=False)
+        given = self.desk.board.incidents[incident].advice
+        self.query_one(IncidentPane).advice_move(incident, guide, given, not_given=False)
         self.draw_pane()
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 from dispatch.desk.roles import Operator, Role
 from dispatch.errors import DispatchError
 from dispatch.operators import Accounts
-from dispatch.tui.texts import t
+from dispatch.tui.texts import account_error, t
 
 
 class LoginScreen(Screen[None]):
@@ -91,7 +91,7 @@ class LoginScreen(Screen[None]):
             who = self.accounts.login(self._value("id").strip(), self._value("password"),
                                       self.console)
         except DispatchError as exc:
-            error.update(str(exc))
+            error.update(account_error(str(exc), self.lang))
             self.query_one("#login-password", Input).value = ""
             return
         self.on_login(who)

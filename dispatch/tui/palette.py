@@ -1,4 +1,5 @@
-"""The command palette (ctrl+p): every action of the floor, and every playbook by name."""
+"""The command palette (ctrl+p): every action of the floor the operator may use (from the
+action table), and every playbook by name."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Provider
 
-from dispatch.tui.actions import ACTIONS
-from dispatch.tui.texts import kind_label
+from dispatch.tui.keymap import palette_entries
+from dispatch.tui.texts import kind_label, t
 
 
 class FloorCommands(Provider):
@@ -26,12 +27,12 @@ class FloorCommands(Provider):
         if floor is None:
             return []
         lang = floor.lang
+        replay = floor.control is not None
         out: list[tuple[str, str, Callable[[], Any]]] = [
-            (f"{text.get(lang) or text['en']}", key, partial(floor.run_action, action))
-            for action, key, text in ACTIONS]
-        apply = "Apply playbook" if lang == "en" else "采用预案"
-        for pid in floor.desk.playbooks.ids:
-            out.append((f"{apply}: {kind_label(pid, lang)} ({pid})", "",
+            (name, key, partial(floor.run_action, action))
+            for name, key, action in palette_entries(lang, floor.operator, replay=replay)]
+        for pid in floor.desk.playbooks.ids if not replay else ():
+            out.append((t("palette.apply", lang, title=kind_label(pid, lang), id=pid), "",
                         partial(floor.action_playbook, pid)))
         return out
 

@@ -24,6 +24,7 @@ from dispatch.desk.views import IncidentView
 from dispatch.errors import DispatchError
 from dispatch.model import format_stake, mask_phone
 from dispatch.tui.board import place_of
+from dispatch.tui.callers import caller_name
 from dispatch.tui.pane_parts import (
     advice_text,
     deadline_text,
@@ -210,7 +211,7 @@ class IncidentPane(Vertical):
             return Text("")
         first = calls[0]
         phone = str(first.caller.get("phone") or "?")
-        out = Text(t("pane.caller", lang, name=first.caller.get("name") or "?",
+        out = Text(t("pane.caller", lang, name=caller_name(first.caller, self.pii),
                      phone=phone if self.pii else mask_phone(phone)), style="bold")
         for call in calls[:3]:
             out.append("\n" + t("pane.says", lang, says=call.says))

@@ -66,6 +66,7 @@ class Session:
                  seat: str | None = None, console_id: str | None = None) -> None:
         self.config = config
         self.demo = demo
+        self.lang = lang
         self.clock = clock or SystemClock()
         mqtt = config.mqtt
         if mqtt.embedded:
@@ -109,8 +110,8 @@ class Session:
 
     @property
     def centre_name(self) -> str:
-        """The centre's name for the status bar."""
-        return self.config.center.name
+        """The centre's name for the status bar and the greeting, in the console's language."""
+        return self.config.center.display_name(self.lang)
 
     async def start(self) -> None:
         """Start the broker, the desk and (demo) the recipients and calls.

@@ -25,10 +25,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "no_call": {"en": "No call is ringing", "zh": "没有来电"},
     "answered": {"en": "Answered {call}: incident {incident} opened",
                  "zh": "已接听 {call}，建立事件 {incident}"},
+    "call.unknown": {"en": "a call", "zh": "来电"},
+    "call.incident": {"en": "(incident {incident})", "zh": "（事件 {incident}）"},
     "placed": {"en": "{incident} placed at {place}", "zh": "{incident} 位置：{place}"},
     "playbook_applied": {"en": "{incident}: playbook {playbook}",
                          "zh": "{incident}：采用预案 {playbook}"},
-    "sent": {"en": "{incident}: {count} orders sent", "zh": "{incident}：已派单 {count} 条"},
+    "sent": {"en": "{incident}: {count} {count:@order|orders} sent",
+             "zh": "{incident}：已派单 {count} 条"},
     "nothing_to_send": {"en": "{incident}: every recommended order is out",
                         "zh": "{incident}：建议派单均已发出"},
     "advice_done": {"en": "{incident}: every safety advice is given",
@@ -53,10 +56,26 @@ TEXTS: dict[str, dict[str, str]] = {
     "keys.back": {"en": "Esc back", "zh": "Esc 返回"},
     "keys.map": {"en": "Esc back  + zoom in  - zoom out  c centre  arrows pan",
                  "zh": "Esc 返回  + 放大  - 缩小  c 居中  方向键 平移"},
-    "keys": {"en": "a answer  l location  p playbook  i ask  g advice given  d send orders  "
-                   "n note  r resolve  x close  t timeline  m map  k KPIs  F1 help  ^p palette",
-             "zh": "a 接听  l 位置  p 预案  i 询问  g 已告知  d 派单  n 备注  r 处置完毕  "
-                   "x 关闭  t 时间线  m 地图  k 指标  F1 帮助  ^p 命令"},
+    # The keys line: the mode first (commands, replay, or typing in one of the pane's
+    # inputs), then what the keys do in it.
+    "keys.commands": {"en": "COMMANDS", "zh": "命令"},
+    "keys.replay": {"en": "REPLAY", "zh": "回放"},
+    "keys.typing.stake": {"en": "TYPING THE LOCATION", "zh": "正在输入位置"},
+    "keys.typing.answer": {"en": "TYPING THE ANSWER", "zh": "正在输入回答"},
+    "keys.typing.note": {"en": "TYPING A NOTE", "zh": "正在输入备注"},
+    "keys.how.stake": {"en": "Enter sets it  ·  Esc back to commands (nothing recorded)",
+                       "zh": "回车确认位置  Esc 返回命令（不记录）"},
+    "keys.how.answer": {"en": "Enter records it  ·  Esc back to commands (nothing recorded)",
+                        "zh": "回车记录回答  Esc 返回命令（不记录）"},
+    "keys.how.note": {"en": "Enter records it  ·  Esc back to commands (nothing recorded)",
+                      "zh": "回车记录备注  Esc 返回命令（不记录）"},
+    "keys.empty.answer": {"en": "Nothing recorded: type the caller's answer (\"unknown\" if "
+                                "they do not know)",
+                          "zh": "未记录：请输入来电人的回答（如来电人不知道，请输入“不知道”）"},
+    "keys.empty.stake": {"en": "Nothing set: type the stake or lat,lon (Esc back to commands)",
+                         "zh": "未定位：请输入桩号或经纬度（Esc 返回命令）"},
+    "keys.empty.note": {"en": "Nothing recorded: type the note (Esc back to commands)",
+                        "zh": "未记录：请输入备注内容（Esc 返回命令）"},
     "status.mode.normal": {"en": "NORMAL", "zh": "正常"},
     "status.mode.peak": {"en": "PEAK", "zh": "高峰"},
     "status.mode.outage": {"en": "OUTAGE", "zh": "故障"},
@@ -94,7 +113,17 @@ TEXTS: dict[str, dict[str, str]] = {
     # -- call queue ---------------------------------------------------------------
     "queue.title": {"en": "Calls ringing: {count}", "zh": "待接来电：{count}"},
     "queue.empty": {"en": "No call ringing", "zh": "暂无来电"},
-    "queue.hint": {"en": "a answers the oldest", "zh": "按 a 接听最早来电"},
+    "queue.hint": {"en": "most urgent first   a answers the call marked >   [ ] move the mark",
+                   "zh": "最紧急的在前   按 a 接听 > 标记的来电   [ ] 移动标记"},
+    "queue.more": {"en": "+{count} more ringing ([ ] to reach them)",
+                   "zh": "另有 {count} 个来电（按 [ ] 查看）"},
+    # Danger marks on a ringing call (what the caller's words name), short.
+    "danger.fire": {"en": "FIRE", "zh": "起火"},
+    "danger.smoke": {"en": "SMOKE", "zh": "冒烟"},
+    "danger.trapped": {"en": "TRAPPED", "zh": "被困"},
+    "danger.injured": {"en": "HURT", "zh": "有伤"},
+    "danger.hazmat": {"en": "HAZMAT", "zh": "危化品"},
+    "danger.live_lane": {"en": "IN LANE", "zh": "占行车道"},
     # -- incident board columns (short: they are column heads) ---------------------
     "col.id": {"en": "Incident", "zh": "事件编号"},
     "col.priority": {"en": "Pri", "zh": "级别"},
@@ -115,6 +144,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "kind.peak_load": {"en": "peak load", "zh": "话务高峰"},
     "kind.complaint": {"en": "complaint", "zh": "投诉"},
     "kind.none": {"en": "?", "zh": "未分类"},
+    "palette.apply": {"en": "Apply playbook: {title}", "zh": "采用预案：{title}"},
     "state.open": {"en": "open", "zh": "处理中"},
     "state.resolved": {"en": "resolved", "zh": "已处置"},
     "state.closed": {"en": "closed", "zh": "已关闭"},
@@ -135,9 +165,9 @@ TEXTS: dict[str, dict[str, str]] = {
     "mark.cleared": {"en": "C", "zh": "毕"},
     "mark.timeout": {"en": "!", "zh": "超"},
     "order.sent": {"en": "waiting in outbox", "zh": "发件箱等待"},
-    "order.delivered": {"en": "delivered", "zh": "已送达"},
+    "order.delivered": {"en": "delivered to broker", "zh": "已送达服务器"},
     "order.received": {"en": "received", "zh": "已接收"},
-    "order.accepted": {"en": "accepted", "zh": "已接受"},
+    "order.accepted": {"en": "accepted by unit", "zh": "单位已接受"},
     "order.declined": {"en": "declined", "zh": "已拒绝"},
     "order.en_route": {"en": "en route", "zh": "已出发"},
     "order.on_scene": {"en": "on scene", "zh": "已到场"},
@@ -149,7 +179,8 @@ TEXTS: dict[str, dict[str, str]] = {
                   "zh": "{id}  {kind}  {priority}级  {status}  {opened} 由 {by} 建立"},
     "pane.caller": {"en": "Caller {name}   callback {phone}", "zh": "来电人 {name}   回拨 {phone}"},
     "pane.says": {"en": "Says: “{says}”", "zh": "来电内容：“{says}”"},
-    "pane.calls": {"en": "{count} calls about this incident", "zh": "本事件共 {count} 个来电"},
+    "pane.calls": {"en": "{count} {count:@call|calls} about this incident",
+                   "zh": "本事件共 {count} 个来电"},
     "pane.merged_into": {"en": "Merged into {id}", "zh": "已并入 {id}"},
     "pane.phrase": {"en": "Say: {phrase}", "zh": "话术：{phrase}"},
     "pane.location": {"en": "Location (a stake or lat,lon; Enter sets it)",
@@ -233,6 +264,12 @@ TEXTS: dict[str, dict[str, str]] = {
     "ask.call.phone": {"en": "callback number", "zh": "回拨电话"},
     "ask.call.says": {"en": "what the caller says", "zh": "来电内容"},
     "ask.call.location": {"en": "where (stake or lat,lon)", "zh": "位置（桩号或经纬度）"},
+    "ask.call.bad_phone": {"en": "Callback number: 3 to 20 digits, spaces or dashes between, "
+                                 "+ in front if needed (110, 138 0000 0001); empty if withheld",
+                           "zh": "回拨电话：3 到 20 位数字，可用空格或短横线分隔，可以 + 开头"
+                                 "（如 110、138 0000 0001）；隐藏号码请留空"},
+    "ask.call.discard": {"en": "Discard the typed call?   y yes   n no",
+                         "zh": "放弃已输入的来电？   y 放弃   n 继续填写"},
     "ask.investigation": {"en": "Investigation finding for {incident}",
                           "zh": "{incident} 调查结果"},
     "ask.callback": {"en": "Callback for {incident}: was the caller satisfied? (yes/no)",
@@ -244,6 +281,45 @@ TEXTS: dict[str, dict[str, str]] = {
                         "zh": "话务员工号（在席：{present}）"},
     "ask.transfer.reason": {"en": "why (end of shift, knows the place…)",
                             "zh": "原因（交班、熟悉现场……）"},
+    "quit.ask": {"en": "Quit the console? Work is still open:",
+                 "zh": "确认退出控制台？以下工作尚未完成："},
+    "quit.open": {"en": "open incidents: {count} (yours: {mine})",
+                  "zh": "处理中事件：{count} 起（由您负责：{mine} 起）"},
+    "quit.ringing": {"en": "calls ringing: {count}", "zh": "待接来电：{count} 个"},
+    "quit.orders": {"en": "orders not cleared: {count}", "zh": "未完成派单：{count} 条"},
+    "quit.keys": {"en": "y quits  ·  n or Esc stays", "zh": "y 退出  n 或 Esc 留下"},
+    "settle.ask.resolve": {"en": "Resolve {incident}? Orders not cleared: {count}. They will be "
+                                 "cancelled and their recipients told:",
+                           "zh": "确认 {incident} 处置完毕？未完成派单 {count} 条，"
+                                 "将被撤销并通知接收单位："},
+    "settle.ask.close": {"en": "Close {incident}? Orders not cleared: {count}. They will be "
+                               "cancelled and their recipients told:",
+                         "zh": "确认关闭 {incident}？未完成派单 {count} 条，"
+                               "将被撤销并通知接收单位："},
+    "settle.order": {"en": "  {to}  {state}", "zh": "  {to}  {state}"},
+    "settle.keys.resolve": {"en": "y cancels them and resolves  ·  n or Esc keeps them",
+                            "zh": "y 撤销派单并处置完毕  n 或 Esc 保留派单"},
+    "settle.keys.close": {"en": "y cancels them and closes  ·  n or Esc keeps them",
+                          "zh": "y 撤销派单并关闭  n 或 Esc 保留派单"},
+    "settled.resolve": {"en": "{incident} resolved; orders cancelled: {count}",
+                        "zh": "{incident} 已处置完毕；已撤销派单 {count} 条"},
+    "settled.close": {"en": "{incident} closed; orders cancelled: {count}",
+                      "zh": "{incident} 已关闭；已撤销派单 {count} 条"},
+    "cancel.title": {"en": "Cancel an order of {incident} (the recipient is told):",
+                     "zh": "撤销 {incident} 的派单（将通知接收单位）："},
+    "cancel.line": {"en": "  {n}. {to}  {state}", "zh": "  {n}. {to}  {state}"},
+    "cancel.order": {"en": "which order (1 to {count}, or the recipient)",
+                     "zh": "撤销哪条派单（1 至 {count}，或接收单位）"},
+    "cancel.reason": {"en": "why (the recipient reads it)", "zh": "原因（接收单位可见）"},
+    "cancel.none": {"en": "{incident}: no order to cancel (every order is done)",
+                    "zh": "{incident}：没有可撤销的派单（均已结束）"},
+    "cancel.which": {"en": "Which order? Type a number from 1 to {count}, or the recipient",
+                     "zh": "请输入派单序号（1 至 {count}）或接收单位"},
+    "cancel.why": {"en": "Say why the order is cancelled", "zh": "请填写撤销原因"},
+    "cancelled": {"en": "{incident}: order to {to} cancelled",
+                  "zh": "{incident}：已撤销发往 {to} 的派单"},
+    "callback.expected": {"en": "Type yes or no: was the caller satisfied? (not \"{answer}\")",
+                          "zh": "请输入“是”或“否”：来电人是否满意？（不是“{answer}”）"},
     # -- login --------------------------------------------------------------------
     "login.title": {"en": "Operator login", "zh": "话务员登录"},
     "login.id": {"en": "operator id", "zh": "工号"},
@@ -255,13 +331,23 @@ TEXTS: dict[str, dict[str, str]] = {
     "login.repeat": {"en": "password again", "zh": "再次输入密码"},
     "login.mismatch": {"en": "The passwords differ", "zh": "两次输入的密码不一致"},
     "login.created": {"en": "Account {operator} created", "zh": "已创建账号 {operator}"},
+    # The accounts' refusals (dispatch/operators.py says them in English), by message.
+    "account.login refused: wrong password": {"en": "Login refused: wrong password",
+                                              "zh": "登录失败：密码错误"},
+    "account.login refused: unknown operator": {"en": "Login refused: unknown operator",
+                                                "zh": "登录失败：没有这个工号"},
+    "account.login refused: account disabled": {"en": "Login refused: account disabled",
+                                                "zh": "登录失败：账号已停用"},
+    "account.a password needs at least 8 characters": {
+        "en": "A password needs at least 8 characters", "zh": "密码至少需要 8 个字符"},
     # -- views --------------------------------------------------------------------
     "timeline.title": {"en": "Timeline of {incident}", "zh": "事件 {incident} 时间线"},
     "timeline.none": {"en": "Select an incident to see its timeline", "zh": "请选择事件查看时间线"},
     "map.title": {"en": "Map: {roads}   + / - zoom   arrows pan   c centre   Esc back",
                   "zh": "地图：{roads}   + / - 缩放   方向键平移   c 居中   Esc 返回"},
-    "map.legend": {"en": "incidents: P1 red  P2 orange  P3 yellow  P4 white   stations: blue",
-                   "zh": "事件：1级红 2级橙 3级黄 4级白   单位：蓝"},
+    "map.legend": {"en": "incidents: P1 red  P2 orange  P3 yellow  P4 grey  ○ no priority "
+                         "magenta   stations: blue   places, roads: labels",
+                   "zh": "事件：1级红 2级橙 3级黄 4级灰 ○未定级紫   单位：蓝   地名、道路：标注"},
     "map.centre": {"en": "centre {lat:.3f},{lon:.3f}  scale x{zoom:g}",
                    "zh": "中心 {lat:.3f},{lon:.3f}  比例 x{zoom:g}"},
     "kpi.title": {"en": "Key figures", "zh": "关键指标"},
@@ -269,18 +355,47 @@ TEXTS: dict[str, dict[str, str]] = {
                          "(merged {merged}) · orders {orders} · resolved {resolved}",
                    "zh": "来电 {calls}（已接 {answered}）· 事件 {incidents}（合并 {merged}）"
                          "· 派单 {orders} · 已处置 {resolved}"},
-    "kpi.row": {"en": "{label:<22} n={count:<4} p50 {p50:>6}  p90 {p90:>6}  within {share:>4}",
-                "zh": "{label:<12} n={count:<4} p50 {p50:>6}  p90 {p90:>6}  达标 {share:>4}"},
+    "kpi.col.measure": {"en": "Measure", "zh": "指标"},
+    "kpi.col.count": {"en": "n", "zh": "次数"},
+    "kpi.col.p50": {"en": "p50", "zh": "中位数"},
+    "kpi.col.p90": {"en": "p90", "zh": "90分位"},
+    "kpi.col.within": {"en": "within", "zh": "达标率"},
+    "kpi.col.bar": {"en": "share within the deadline", "zh": "时限内占比"},
     "kpi.answer": {"en": "Time to answer", "zh": "接听用时"},
     "kpi.dispatch": {"en": "Call to first order", "zh": "来电至派单"},
     "kpi.resolve": {"en": "Call to resolved", "zh": "来电至处置"},
     "kpi.received": {"en": "{service} received", "zh": "{service} 确认接单"},
     "kpi.on_scene": {"en": "{service} on scene", "zh": "{service} 到场"},
-    "kpi.spark_dispatch": {"en": "Call to first order, per incident", "zh": "各事件来电至派单用时"},
+    "kpi.spark_dispatch": {"en": "Call to first order, per incident (oldest left)",
+                           "zh": "各事件来电至派单用时（左旧右新）"},
+    "kpi.spark.max": {"en": "max {value}", "zh": "最长 {value}"},
+    "kpi.spark.min": {"en": "min {value}", "zh": "最短 {value}"},
+    "kpi.spark.first": {"en": "first: {incident}", "zh": "最早：{incident}"},
+    "kpi.spark.last": {"en": "last: {incident}", "zh": "最新：{incident}"},
+    "kpi.spark.none": {"en": "no incident has an order yet", "zh": "尚无已派单的事件"},
     "kpi.breaches": {"en": "Deadline breaches: {total}", "zh": "超时告警：{total}"},
     "kpi.drills": {"en": "Drill {drill}: {score}/100", "zh": "演练 {drill}：{score}/100"},
     "help.title": {"en": "Keys", "zh": "按键说明"},
-    "seats.title": {"en": "The floor: {seats} seats, {free} free, calls ringing {ringing}",
+    # -- the command palette's own commands (Textual's, in the console's language) ------
+    "palette.placeholder": {"en": "Search for commands…", "zh": "搜索命令……"},
+    "system.theme": {"en": "Theme", "zh": "主题"},
+    "system.theme.help": {"en": "Change the current theme", "zh": "切换界面配色"},
+    "system.quit": {"en": "Quit", "zh": "退出"},
+    "system.quit.help": {"en": "Quit the application as soon as possible",
+                         "zh": "立即退出调度台"},
+    "system.keys": {"en": "Keys", "zh": "按键"},
+    "system.keys.help": {"en": "Show or hide the keys of the focused widget",
+                         "zh": "显示或隐藏当前控件的按键说明"},
+    "system.maximize": {"en": "Maximize", "zh": "最大化"},
+    "system.maximize.help": {"en": "Maximize the focused widget", "zh": "最大化当前控件"},
+    "system.minimize": {"en": "Minimize", "zh": "还原"},
+    "system.minimize.help": {"en": "Restore the widget to its normal size",
+                             "zh": "将控件还原为正常大小"},
+    "system.screenshot": {"en": "Screenshot", "zh": "截图"},
+    "system.screenshot.help": {"en": "Save an SVG screenshot of the current screen",
+                               "zh": "将当前屏幕保存为 SVG 截图"},
+    "seats.title": {"en": "The floor: {seats} {seats:@seat|seats}, {free} free, "
+                          "calls ringing {ringing}",
                     "zh": "席位总览：共 {seats} 个席位，空闲 {free} 个，待接来电 {ringing} 个"},
     "seats.seat": {"en": "Seat", "zh": "席位"},
     "seats.operator": {"en": "Operator", "zh": "话务员"},
@@ -298,11 +413,13 @@ TEXTS: dict[str, dict[str, str]] = {
     "seat.away": {"en": "away", "zh": "离席"},
     "keys.seats": {"en": "Esc back   (live: every seat's work as the log records it)",
                    "zh": "Esc 返回   （实时：各席位工作状态随日志更新）"},
-    "help.marks": {"en": "Order marks: S sent (outbox) · D delivered · R received · A accepted · "
-                         "E en route · O on scene · C cleared · X declined · ! no acknowledgement",
-                   "zh": "派单标记：发 已发出（发件箱）· 达 已送达 · 收 已接收 · 接 已接受 · "
+    "help.marks": {"en": "Order marks: S sent (outbox) · D delivered to broker · R received · "
+                         "A accepted by unit · E en route · O on scene · C cleared · "
+                         "X declined · ! no acknowledgement",
+                   "zh": "派单标记：发 已发出（发件箱）· 达 已送达服务器 · 收 已接收 · "
+                         "接 单位已接受 · "
                          "途 已出发 · 场 已到场 · 毕 已完成 · 拒 已拒绝 · 超 未确认"},
-    "score.title": {"en": "Drill {drill}: {title}", "zh": "演练 {drill}：{title}"},
+    "score.title": {"en": "Drill: {title}", "zh": "演练：{title}"},
     "score.total": {"en": "Score {score}/100", "zh": "得分 {score}/100"},
     "score.call": {"en": "{n}. {incident} {playbook}: answer {answer} dispatch {dispatch} "
                          "score {score}",
@@ -312,49 +429,46 @@ TEXTS: dict[str, dict[str, str]] = {
     "score.keys": {"en": "Esc closes · q quits", "zh": "Esc 关闭 · q 退出"},
     "drill.waiting": {"en": "Starting the drill: broker, recipients, first call…",
                       "zh": "正在启动演练：消息服务器、接收单位、首个来电……"},
+    # -- the desk's refusals (dispatch/tui/refusals.py) ------------------------------
+    "error.read_only": {"en": "read only: this is a replay", "zh": "只读：当前为回放"},
+    "error.role": {"en": "{who}: a {role} may not do this", "zh": "{who}：{role}无权执行此操作"},
+    "error.no_incident": {"en": "no incident {incident}", "zh": "没有事件 {incident}"},
+    "error.not_open": {"en": "incident {incident} is {status} {into}",
+                       "zh": "事件 {incident} {status} {into}"},
+    "error.no_playbook": {"en": "apply a playbook before recording answers",
+                          "zh": "请先采用预案再记录回答"},
+    "error.no_answer": {"en": "no answer typed: type the caller's answer, or unknown if they "
+                              "do not know",
+                        "zh": "未输入回答：请输入来电人的回答；来电人不清楚时输入“不知道”"},
+    "error.bad_answer": {"en": "{question}: expected {expected}, got “{got}”",
+                         "zh": "{question}：应为{expected}，输入的是“{got}”"},
+    "expect.bool": {"en": "yes or no", "zh": "是或否"},
+    "expect.int": {"en": "a whole number {low} or more", "zh": "不小于 {low} 的整数"},
+    "expect.int_range": {"en": "a whole number {low} to {high}",
+                         "zh": "{low} 到 {high} 之间的整数"},
+    "expect.choice": {"en": "one of {choices}", "zh": "以下之一：{choices}"},
+    "expect.text": {"en": "text", "zh": "文字"},
+    "error.not_placed": {"en": "cannot place “{where}”: {detail}",
+                         "zh": "无法定位“{where}”：{detail}"},
+    "error.no_call": {"en": "no call is ringing", "zh": "没有来电"},
+    "error.taken": {"en": "the call of {call} was taken by {by}{seat}",
+                    "zh": "{call} 的来电已由 {by}{seat}接听"},
+    "error.at_seat": {"en": " at seat {seat}", "zh": "（席位 {seat}）"},
+    "error.has_incident": {"en": "the call of {call} already belongs to incident {incident}",
+                           "zh": "{call} 的来电已属于事件 {incident}"},
+    "error.opened_elsewhere": {"en": "another seat opened it already", "zh": "其他席位已建立"},
+    "error.changed": {"en": "incident {incident} was changed meanwhile by {by}{seat}: "
+                            "{event}; nothing recorded, look again",
+                      "zh": "事件 {incident} 刚被 {by}{seat}修改：{event}；"
+                            "本次未记录，请查看后再操作"},
+    "error.outstanding": {"en": "incident {incident} still has {count} "
+                                "{count:@order|orders} not cleared: confirm to cancel them and "
+                                "{step}",
+                          "zh": "事件 {incident} 尚有 {count} 条派单未完成："
+                                "确认后将取消这些派单并{step}"},
+    "error.step.resolve": {"en": "resolve", "zh": "处置完毕"},
+    "error.step.close": {"en": "close", "zh": "关闭"},
 }
-
-#: Every key of the console with its action, for the help screen (the floor's bindings too).
-KEYS: list[tuple[str, dict[str, str]]] = [
-    ("a", {"en": "answer the oldest ringing call and open its incident",
-           "zh": "接听最早来电并建立事件"}),
-    ("c", {"en": "type in a call (phone line)", "zh": "人工录入来电"}),
-    ("l", {"en": "type the location (stake); Enter sets it", "zh": "输入位置（桩号），回车确认"}),
-    ("p", {"en": "apply the suggested playbook", "zh": "采用建议预案"}),
-    ("i", {"en": "ask the next question (shows the caller's answer in drills)",
-           "zh": "询问下一项（演练中显示来电人回答）"}),
-    ("g", {"en": "mark the safety advice on the banner as given",
-           "zh": "标记横幅中的安全提示已告知"}),
-    ("d", {"en": "send every recommended order", "zh": "派出全部建议派单"}),
-    ("1-4", {"en": "set the priority", "zh": "设置优先级"}),
-    ("n", {"en": "write a note (forbidden phrases are flagged)", "zh": "写备注（检查禁用语）"}),
-    ("h", {"en": "show the hold phrase", "zh": "显示请稍候话术"}),
-    ("r", {"en": "resolve the incident", "zh": "处置完毕"}),
-    ("x", {"en": "close the incident", "zh": "关闭事件"}),
-    ("o", {"en": "reopen (supervisors)", "zh": "重新打开（值班长）"}),
-    ("u / M", {"en": "mark an incident / merge the marked one into this one",
-               "zh": "标记事件 / 将标记事件并入当前事件"}),
-    ("v / b", {"en": "record a complaint's investigation / callback",
-               "zh": "记录投诉调查 / 回访"}),
-    ("t", {"en": "timeline of the incident", "zh": "事件时间线"}),
-    ("m", {"en": "map", "zh": "地图"}),
-    ("k", {"en": "key figures (KPIs)", "zh": "关键指标"}),
-    ("s", {"en": "sort the board by priority", "zh": "按优先级排序"}),
-    ("w", {"en": "the board: only my incidents / every incident",
-           "zh": "事件列表：仅我负责的 / 全部"}),
-    ("T", {"en": "hand the incident to another operator (owner or supervisor)",
-           "zh": "将事件移交其他话务员（负责人或值班长）"}),
-    ("f", {"en": "the floor: every seat, its state, incidents and calls (supervisors)",
-           "zh": "席位总览：各席位状态、事件与接听数（值班长）"}),
-    ("↑ ↓ PgUp PgDn", {"en": "move on the board", "zh": "在事件列表中移动"}),
-    ("Esc", {"en": "back to the board (or close a view)", "zh": "返回事件列表（或关闭视图）"}),
-    ("F1 / ?", {"en": "this help", "zh": "本帮助"}),
-    ("ctrl+p", {"en": "command palette: every action", "zh": "命令面板：全部操作"}),
-    ("space / . / + / -", {"en": "replay: play or pause / one step / faster / slower",
-                           "zh": "回放：播放暂停 / 单步 / 加速 / 减速"}),
-    ("q", {"en": "quit (from the board)", "zh": "退出（在事件列表中）"}),
-]
-
 
 def t(key: str, lang: str = "en", **fields: Any) -> str:
     """The console text for ``key`` in ``lang`` (English if ``lang`` is unknown), filled in.
@@ -377,6 +491,12 @@ def label(prefix: str, value: str | None, lang: str) -> str:
     """``prefix.value`` in words, or the value itself when there is no text for it."""
     key = f"{prefix}.{value}"
     return t(key, lang) if key in TEXTS else str(value or "")
+
+
+def account_error(message: str, lang: str) -> str:
+    """An account's refusal in ``lang`` (a message without a text stays as it is)."""
+    key = f"account.{message}"
+    return t(key, lang) if key in TEXTS else message
 
 
 def duration(seconds: float) -> str:

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from dispatch.clock import parse_rfc3339
 from dispatch.model import format_stake
 from dispatch.safe import safe_data, safe_text
+from dispatch.timeline.labels import Labels
 from dispatch.tui.prompts import Ask
 from dispatch.unit.client import ReportRefused, UnitClient
 from dispatch.unit.store import HeldOrder
@@ -41,6 +42,8 @@ class UnitApp(App[None]):
         unit_name: The unit's name from the map, if known.
         tz: Time zone for the times shown (default UTC).
         run_client: Start the client on mount and stop it on unmount.
+        labels: Names for the order's ids (places, questions, advice) from the map and
+            playbooks; without them the ids show.
     """
 
     CSS = """
@@ -59,8 +62,10 @@ class UnitApp(App[None]):
     ]
 
     def __init__(self, client: UnitClient, lang: str = "en", *, unit_name: str | None = None,
-                 tz: tzinfo | None = None, run_client: bool = True) -> None:
+                 tz: tzinfo | None = None, run_client: bool = True,
+                 labels: Labels | None = None) -> None:
         super().__init__()
+        self.labels = labels
         self.client = client
         self.lang = lang
         self.unit_name = unit_name
@@ -201,8 +206,15 @@ class UnitApp(App[None]):
         status = status_label(held.status, self.lang)
         if held.status:
             status += f" ({self._time(held.status_at)})"
-        answers = " · ".join(f"{q} = {self._value(v)}" for q, v in (p.get("answers") or {}
-                                                                     ).items())
+        names = self.labels
+        if names is None:  # no playbooks at hand: the ids, as the order carries them
+            answers = " · ".join(f"{q} = {self._value(v)}"
+                                 for q, v in (p.get("answers") or {}).items())
+        else:
+            answers = " · ".join(names.question(q, self.lang) + self.t("colon")
+                                 + names.answer(q, v, self.lang)
+                                 for q, v in (p.get("answers") or {}).items())
+        names = names or Labels()
         line(("detail.incident", safe_text(held.incident), "bold"),
              ("detail.kind", f"{kind_label(str(p.get('kind', '')), self.lang)} · "
                              f"P{p.get('priority', '?')}", ""),
@@ -210,14 +222,17 @@ class UnitApp(App[None]):
         out.append(f"{self.t('detail.location')}\n", style="bold underline")
         line(("detail.road", loc.get("road"), "bold"), ("detail.stake", stake, "bold"),
              ("detail.direction", loc.get("direction"), ""))
-        line(("detail.section", loc.get("section"), ""),
-             ("detail.jurisdiction", loc.get("jurisdiction"), ""))
+        line(("detail.section", loc.get("section") and names.place(loc["section"], self.lang), ""),
+             ("detail.jurisdiction", loc.get("jurisdiction")
+              and names.place(loc["jurisdiction"], self.lang), ""))
         line(("detail.position", position, ""), ("detail.place_text", loc.get("text"), ""))
         line(("detail.summary", p.get("summary"), ""))
         line(("detail.caller", caller.get("name"), ""),
              ("detail.callback", caller.get("phone"), "bold"))
         line(("detail.answers", answers, ""))
-        line(("detail.advice", ", ".join(p.get("advice_given") or []), ""))
+        advice = p.get("advice_given") or []
+        line(("detail.advice", ", ".join(advice) if self.labels is None else
+              "; ".join(names.advice(a, self.lang, chars=24) for a in advice), ""))
         line(("detail.order", held.id, ""), ("detail.operator", p.get("operator"), ""))
         line(("detail.received_at", self._time(held.received_at, "%Y-%m-%d %H:%M:%S"), ""))
         out.rstrip()

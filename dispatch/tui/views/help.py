@@ -1,26 +1,31 @@
-"""Help: every key of the console, in the operator's language."""
+"""Help: every key of the console, in the operator's language (from the action table)."""
 
 from __future__ import annotations
 
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from dispatch.tui.texts import KEYS, t
+from dispatch.tui.keymap import help_rows
+from dispatch.tui.texts import t
 
 
 def help_table(lang: str) -> Table:
-    """The keys as a two-column table."""
+    """The keys as a two-column table, a heading above each group of actions."""
     table = Table(title=t("help.title", lang), show_header=False, expand=False)
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for key, text in KEYS:
-        table.add_row(key, text.get(lang) or text["en"])
+    for heading, keys, text in help_rows(lang):
+        # Text, not markup: a key such as "[" must show as itself.
+        if heading:
+            table.add_row(Text(""), Text(heading, style="bold underline"))
+        table.add_row(Text(keys), Text(text))
     return table
 
 

@@ -3,6 +3,12 @@
 Each terminal cell holds a 2×4 braille dot matrix, so a 120×40 terminal draws
 240×160 dots: enough for the network's shape.  The drawing is scaled to the
 widget on every render and centred on the selected incident (or the network).
+
+Labels go over the dots where they fit: each road's number at a point of the
+road inside the view, then the places (the jurisdictions' names, next to their
+desks) where they overlap neither a marker nor another label.  Incidents are
+drawn in their priority's colour (the board's); an incident without a priority
+has a mark of its own, never the lowest priority's.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ import itertools
 import math
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -19,12 +26,16 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
 
+from dispatch.tui.board import PRIORITY_COLOUR
 from dispatch.tui.texts import t
 
 # Bit of each dot in a braille cell, by (x, y) inside the cell.
 _DOTS = {(0, 0): 0x01, (0, 1): 0x02, (0, 2): 0x04, (0, 3): 0x40,
          (1, 0): 0x08, (1, 1): 0x10, (1, 2): 0x20, (1, 3): 0x80}
-PRIORITY_COLOUR = {1: "bold red", 2: "bold dark_orange", 3: "bold yellow", 4: "bold white"}
+#: Incident marks: prioritised ones filled, in their priority's colour; none set: hollow.
+MARK, NO_PRIORITY_MARK, SELECTED_MARK = "●", "○", "◉"
+ROAD_LABEL_STYLE = "bold cyan"
+PLACE_LABEL_STYLE = "steel_blue1"
 # Which layer wins a cell: higher draws over lower.
 RANK = {"grey50": 1, "white": 2, "blue": 3}
 
@@ -60,10 +71,39 @@ class Canvas:
 
     def put(self, x: float, y: float, char: str, style: str) -> None:
         """A character over the dots (a marker or a label), at dot coordinates."""
-        cx, cy = int(x) // 2, int(y) // 4
-        for n, ch in enumerate(char):
-            if 0 <= cx + n < self.width and 0 <= cy < self.height:
-                self.chars[(cx + n, cy)] = (ch, style)
+        self.put_cell(int(x) // 2, int(y) // 4, char, style)
+
+    def put_cell(self, cx: int, cy: int, text: str, style: str) -> None:
+        """Text from cell ``(cx, cy)`` on; a wide (Chinese) character takes two cells."""
+        for ch in text:
+            width = cell_len(ch)
+            if cx >= 0 and cx + width <= self.width and 0 <= cy < self.height:
+                self.chars[(cx, cy)] = (ch, style)
+                if width == 2:
+                    self.chars[(cx + 1, cy)] = ("", style)  # the right half of ``ch``
+            cx += width
+
+    def fits(self, cx: int, cy: int, text: str, margin: int = 1, *,
+             over_dots: bool = True) -> bool:
+        """Whether ``text`` from cell ``(cx, cy)`` is inside the canvas and clear of every
+        marker and label (``margin`` free cells either side), and of every drawn dot
+        unless ``over_dots``."""
+        width = cell_len(text)
+        if cx < 0 or cx + width > self.width or not 0 <= cy < self.height:
+            return False
+        if not over_dots and any((c, cy) in self.bits for c in range(cx, cx + width)):
+            return False
+        return not any((c, cy) in self.chars for c in range(cx - margin, cx + width + margin))
+
+    def label(self, candidates: list[tuple[int, int]], text: str, style: str) -> bool:
+        """Write ``text`` at the first candidate cell where it fits, preferring places
+        that hide no road; ``False``: it fits nowhere."""
+        for over_dots in (False, True):
+            for cx, cy in candidates:
+                if self.fits(cx, cy, text, over_dots=over_dots):
+                    self.put_cell(cx, cy, text, style)
+                    return True
+        return False
 
     def render(self) -> Text:
         """The canvas as text, one line per cell row."""
@@ -72,7 +112,8 @@ class Canvas:
             for cx in range(self.width):
                 if (cx, cy) in self.chars:
                     ch, style = self.chars[(cx, cy)]
-                    out.append(ch, style=style)
+                    if ch:  # "": covered by the wide character on its left
+                        out.append(ch, style=style)
                 elif (cx, cy) in self.bits:
                     out.append(chr(0x2800 + self.bits[(cx, cy)]), style=self.style[(cx, cy)])
                 else:
@@ -120,22 +161,80 @@ def draw_map(desk: Any, width: int, height: int, *, centre: tuple[float, float] 
         x, y = xy(station.lon, station.lat)
         canvas.dot(x, y, "blue")
         canvas.dot(x + 1, y, "blue")
-    for code, road in roadmap.roads.items():
-        coords = [c for s in road.sections for c in s.coords]
-        lon, lat = coords[len(coords) // 2]
-        x, y = xy(lon, lat)
-        canvas.put(x + 2, y - 4, code, "bold cyan")
     for inc in desk.board.open_incidents():
         where = _location(inc)
         if where is None or inc.id == selected:
             continue
         x, y = xy(where[1], where[0])
-        canvas.put(x, y, "●", PRIORITY_COLOUR.get(inc.priority or 4, "bold white"))
+        mark, style = incident_mark(inc.priority)
+        canvas.put(x, y, mark, style)
     if sel is not None and (where := _location(sel)) is not None:
         x, y = xy(where[1], where[0])
-        canvas.put(x, y, "◉", "reverse " + PRIORITY_COLOUR.get(sel.priority or 4, "bold white"))
+        canvas.put(x, y, SELECTED_MARK, "reverse " + incident_mark(sel.priority)[1])
         canvas.put(x + 2, y, f" {sel.id}", "bold reverse")
+    for code, road in roadmap.roads.items():
+        cells = _road_cells(road, xy, canvas)
+        canvas.label([(cx + 1, cy - 1) for cx, cy in cells] + [(cx + 1, cy + 1)
+                                                                 for cx, cy in cells],
+                     code, ROAD_LABEL_STYLE)
+    for name, (lon, lat) in place_points(roadmap, lang):
+        x, y = xy(lon, lat)
+        cx, cy = int(x) // 2, int(y) // 4
+        w = cell_len(name)
+        canvas.label([(cx + 2, cy), (cx - w - 1, cy), (cx - w // 2, cy - 1),
+                      (cx - w // 2, cy + 1)], name, PLACE_LABEL_STYLE)
     return canvas.render()
+
+
+def legend(lang: str) -> Text:
+    """The legend, each priority's words in its colour (as the marks and the board)."""
+    out = Text(t("map.legend", lang), no_wrap=True, overflow="ellipsis")
+    for p in (1, 2, 3, 4):
+        out.highlight_regex(rf"P{p} \w+|{p}级\w", f"bold {PRIORITY_COLOUR[p]}")
+    out.highlight_regex(rf"{NO_PRIORITY_MARK} ?[^ ]*( priority \w+)?",
+                        f"bold {PRIORITY_COLOUR[0]}")
+    out.highlight_regex(r"stations: \w+|单位：\w", "blue")
+    return out
+
+
+def incident_mark(priority: int | None) -> tuple[str, str]:
+    """The mark and style of an incident: its priority's colour, or a mark of its own."""
+    if not priority:
+        return NO_PRIORITY_MARK, f"bold {PRIORITY_COLOUR[0]}"
+    return MARK, f"bold {PRIORITY_COLOUR.get(priority, PRIORITY_COLOUR[4])}"
+
+
+def _road_cells(road: Any, xy: Any, canvas: Canvas) -> list[tuple[int, int]]:
+    """Cells the road passes through inside the view, from its visible middle outwards."""
+    seen: list[tuple[int, int]] = []
+    for section in road.sections:
+        points = [xy(lon, lat) for lon, lat in section.coords]
+        for (x0, y0), (x1, y1) in itertools.pairwise(points):
+            steps = min(400, int(max(abs(x1 - x0), abs(y1 - y0)) // 4) + 1)
+            for i in range(steps + 1):
+                f = i / steps
+                cell = (int(x0 + (x1 - x0) * f) // 2, int(y0 + (y1 - y0) * f) // 4)
+                if 0 <= cell[0] < canvas.width and 0 <= cell[1] < canvas.height and \
+                        (not seen or seen[-1] != cell):
+                    seen.append(cell)
+    if not seen:
+        return []
+    mid = len(seen) // 2
+    return sorted(seen, key=lambda c: abs(seen.index(c) - mid))
+
+
+def place_points(roadmap: Any, lang: str) -> list[tuple[str, tuple[float, float]]]:
+    """Each jurisdiction's name in ``lang`` at the middle of its desks (``(lon, lat)``)."""
+    where = {(s.service, s.id): (s.lon, s.lat) for s in roadmap.stations}
+    out = []
+    for jur in roadmap.jurisdictions:
+        points = [where[(svc, unit)] for svc, unit in jur.recipients.items()
+                  if (svc, unit) in where]
+        name = getattr(jur.names, lang, "") or str(jur.names)
+        if points and name:
+            out.append((name, (sum(p[0] for p in points) / len(points),
+                               sum(p[1] for p in points) / len(points))))
+    return out
 
 
 class MapView(Widget):
@@ -188,7 +287,7 @@ class MapScreen(Screen[None]):
         roads = " ".join(self.desk.roadmap.roads)
         yield Static(t("map.title", self.lang, roads=roads), id="map-title")
         yield MapView(self.desk, self.selected, self.lang, id="map")
-        yield Static(t("map.legend", self.lang), id="map-legend")
+        yield Static(legend(self.lang), id="map-legend")
         # Textual's Footer shows binding labels in English only: a bilingual keys line.
         yield Static(t("keys.map", self.lang), classes="keys")
 

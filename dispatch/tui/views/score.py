@@ -11,26 +11,25 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from dispatch.drill.summary import call_fields
+from dispatch.timeline.labels import Labels
 from dispatch.tui.texts import t
 
 
-def score_text(report: dict[str, Any], lang: str) -> Text:
-    """The score report (DESIGN's drill contract) as the trainee reads it."""
+def score_text(report: dict[str, Any], lang: str, labels: Labels | None = None) -> Text:
+    """The score report (DESIGN's drill contract) as the trainee reads it (ids as names)."""
+    labels = labels or Labels()
     title = report["title"].get(lang) or report["title"]["en"]
     out = Text(t("score.title", lang, drill=report["drill"], title=title), style="bold")
     out.append("\n" + t("score.total", lang, score=report["score"]), style="bold reverse")
     for n, call in enumerate(report["calls"], 1):
-        answer = "-" if call["answer_s"] is None else f"{call['answer_s']:.0f}s"
-        dispatch = "-" if call["dispatch_s"] is None else f"{call['dispatch_s']:.0f}s"
-        out.append("\n" + t("score.call", lang, n=n, incident=call["incident"] or "-",
-                            playbook=call["playbook"]["chosen"] or "-", answer=answer,
-                            dispatch=dispatch, score=f"{call['score']:g}"))
-        missing_orders = call["orders"]["missing"]
-        missing_advice = call["advice"]["missing"]
-        if missing_orders or missing_advice:
-            out.append("\n" + t("score.missing", lang,
-                                orders=", ".join(missing_orders) or "-",
-                                advice=", ".join(missing_advice) or "-"), style="red")
+        fields = call_fields(call, lang, labels)
+        out.append("\n" + t("score.call", lang, n=n, incident=fields["incident"],
+                            playbook=fields["playbook"], answer=fields["answer"],
+                            dispatch=fields["dispatch"], score=fields["score"]))
+        if fields["orders"] or fields["advice"]:
+            out.append("\n" + t("score.missing", lang, orders=fields["orders"] or "-",
+                                advice=fields["advice"] or "-"), style="red")
     return out
 
 
@@ -45,13 +44,14 @@ class ScoreScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", show=False),
                                              Binding("q", "app.quit", show=False)]
 
-    def __init__(self, report: dict[str, Any], lang: str) -> None:
+    def __init__(self, report: dict[str, Any], lang: str, labels: Labels | None = None) -> None:
         super().__init__()
         self.report = report
         self.lang = lang
+        self.labels = labels
 
     def compose(self) -> ComposeResult:
         """The score text and the keys."""
         with Vertical():
-            yield Static(score_text(self.report, self.lang), id="score")
+            yield Static(score_text(self.report, self.lang, self.labels), id="score")
             yield Label(t("score.keys", self.lang))

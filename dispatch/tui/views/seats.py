@@ -20,7 +20,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from dispatch.model import Event, mask_phone
+from dispatch.model import Event
+from dispatch.tui.callers import call_label
 from dispatch.tui.queue import wait_style, where
 from dispatch.tui.texts import clock_left, duration, t
 
@@ -51,7 +52,7 @@ def seats_text(desk: Any, lang: str, now: datetime | None = None) -> Text:
     """The view: a title, one line per seat, the calls ringing, the free seats."""
     board = desk.board
     now = now or desk.clock.now()
-    seats = getattr(board, "seats", {})
+    seats = board.seats
     free = board.free_seats(now) if seats else []
     queue = desk.queue()
     out = Text(no_wrap=True, overflow="ellipsis")
@@ -82,8 +83,7 @@ def seats_text(desk: Any, lang: str, now: datetime | None = None) -> Text:
     for call, waited in queue[:RINGING_SHOWN]:
         out.append("\n")
         out.append(f" {clock_left(waited)} ", style=wait_style(waited, desk.sla.answer_s))
-        phone = mask_phone(str(call.caller.get("phone") or ""))
-        out.append(f"  {call.id[:8]}  {call.caller.get('name') or '?'} {phone}  ")
+        out.append(f"  {call_label(call, lang, False, where=False)}  ")  # an overview: masked
         out.append(where(call.location), style="bold")
     if len(queue) > RINGING_SHOWN:
         out.append(f"\n  +{len(queue) - RINGING_SHOWN}", style="bold")

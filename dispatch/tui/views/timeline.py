@@ -12,7 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from dispatch.timeline.describe import describe, offset
+from dispatch.report.text import pad
+from dispatch.timeline.describe import actor_label, describe, offset
+from dispatch.timeline.labels import Labels
 from dispatch.tui.texts import t
 
 #: Event types drawn in colour: what went wrong stands out.
@@ -31,13 +33,15 @@ def timeline_text(desk: Any, incident: str | None, lang: str, tz: tzinfo, *,
     if not events:
         return out
     start = events[0].at
+    labels = Labels.of(desk)
     for event in events:
         out.append("\n")
         out.append(event.at.astimezone(tz).strftime("%H:%M:%S"), style="dim")
         out.append(f" {offset(event.at, start):>8} ")
-        out.append(f"{event.actor[:16]:<16} ", style="bold")
-        # The operator sees the caller's number (the callback number); a replay masks it.
-        out.append(describe(event, lang, pii=pii), style=LOUD.get(event.type, ""))
+        out.append(f"{pad(actor_label(event.actor, lang, labels), 16)} ", style="bold")
+        # The operator sees the caller's name and number (to call back); a replay masks them.
+        out.append(describe(event, lang, pii=pii, labels=labels, tz=tz),
+                   style=LOUD.get(event.type, ""))
     return out
 
 
