@@ -9,6 +9,8 @@ prefilled for Enter to confirm.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from rich.cells import cell_len
 from textual.app import App
@@ -31,6 +33,16 @@ SIZES = [(120, 40), (160, 48)]
 LONG = ("Three cars crashed into each other just after the tunnel, one is on its side, "
         "people are shouting, there is glass everywhere and the traffic behind is still "
         "coming fast, I am standing behind the guardrail with my children. ") * 4
+
+
+def shown(app: App, selector: str) -> str:
+    """What a Static shows with no blanks or line breaks (the pane breaks its own lines)."""
+    return squash(plain(app, selector))
+
+
+def squash(text: str) -> str:
+    """``text`` without blanks or line breaks."""
+    return re.sub(r"\s+", "", text)
 
 
 def screen_text(app: App) -> list[str]:
@@ -109,7 +121,7 @@ async def test_advice_orders_and_deadline_stay_on_screen(
         assert not any("declined" in n for n in notes(app))
         assert "1 new" in plain(app, "#alerts-title")
         # The caller's text scrolls in the left column; the board shows every column.
-        assert LONG[:40] in plain(app, "#caller")
+        assert squash(LONG[:80]) in shown(app, "#caller")
         assert any(line.rstrip().endswith("Sect") for line in screen_text(app)[:8])
 
 
@@ -158,15 +170,15 @@ async def test_advice_banner_lists_every_item_and_g_marks_the_highlighted(
         assert f"▶ {items[4].text[:12]}" in plain(app, "#advice")
         await pilot.press("d")  # every order out, but hazard_lights not read yet
         assert desk.board.incidents[iid].services_sent() >= {"110", "120", "section"}
-        assert closing not in plain(app, "#phrase")
+        assert squash(closing) not in shown(app, "#phrase")
         await pilot.press("g")  # stay_on_line (optional); back round to hazard_lights
         assert f"▶ {items[1].text[:12]}" in plain(app, "#advice")
-        assert closing not in plain(app, "#phrase")
+        assert squash(closing) not in shown(app, "#phrase")
         await pilot.press("g")
         assert set(desk.board.incidents[iid].advice) == {a.id for a in items}
         assert ("Safety advice given" if lang == "en" else "安全提示均已告知") \
             in plain(app, "#advice")
-        assert closing in plain(app, "#phrase")  # only now: every advice given, orders out
+        assert squash(closing) in shown(app, "#phrase")  # only now: every advice given, orders out
         await pilot.press("g")
         assert any(("every safety advice" if lang == "en" else "均已告知") in n
                    for n in notes(app))
@@ -186,21 +198,22 @@ async def test_a_place_from_the_call_is_prefilled_for_enter_to_confirm(
         assert stake.value == "G50 K800+000"  # the value, not the placeholder
         assert stake.placeholder == ("e.g. G4 K1024+300" if lang == "en"
                                      else "例：G4 K1024+300")
-        where = plain(app, "#location")
+        where = shown(app, "#location")
         if lang == "en":
-            assert "Placed from the call: G50 K800+000" in where and "Enter confirms" in where
-            assert "area Wuhan" in where and "G50 Wuhan section" in where
+            assert squash("Placed from the call: G50 K800+000") in where
+            assert "Enterconfirms" in where
+            assert "areaWuhan" in where and "G50Wuhansection" in where
         else:
-            assert "按来电定位：G50 K800+000" in where and "回车确认" in where
-            assert "辖区 武汉" in where and "沪渝高速武汉段" in where
+            assert "按来电定位：G50K800+000" in where and "回车确认" in where
+            assert "辖区武汉" in where and "沪渝高速武汉段" in where
             assert "wuhan" not in where and "g50-" not in where
         assert floor(app).query_one("#location").has_class("from-call")
         await pilot.press("l", "enter")  # Enter confirms it
         placed = [e for e in log.events() if e.type == EventType.LOCATION_SET]
         assert placed[-1].actor == "op1" and placed[-1].data["location"]["road"] == "G50"
         assert not desk.board.incidents[iid].location_from_call
-        assert ("Placed: G50 K800+000" if lang == "en" else "已定位：G50 K800+000") \
-            in plain(app, "#location")
+        assert ("Placed:G50K800+000" if lang == "en" else "已定位：G50K800+000") \
+            in shown(app, "#location")
         assert not floor(app).query_one("#location").has_class("from-call")
 
 
@@ -215,8 +228,8 @@ async def test_a_confirmed_place_reads_differently(log: Timeline) -> None:
         assert floor(app).query_one("#stake", Input).value == ""
         await pilot.press("l", *"G4 K1024+300", "enter")
         assert desk.board.incidents[iid].location["road"] == "G4"
-        where = plain(app, "#location")
-        assert "Placed: G4 K1024+300" in where and "from the call" not in where
+        where = shown(app, "#location")
+        assert "Placed:G4K1024+300" in where and "fromthecall" not in where
 
 
 async def test_orders_eta_and_labels(log: Timeline, clock: ManualClock) -> None:
@@ -271,19 +284,19 @@ async def test_the_chinese_pane_shows_no_ids(log: Timeline) -> None:
         screen = floor(app)
         screen.table.select(first)
         await pilot.pause()
-        text = plain(app, "#questions") + plain(app, "#orders") + plain(app, "#location")
+        text = shown(app, "#questions") + shown(app, "#orders") + shown(app, "#location")
         for raw in ("trapped", "fire", "hazmat", "vehicles", "(", "g4-xianning", "xianning"):
             assert raw not in text, raw
-        assert "可能增加" in text and "消防救援 119" in text
-        assert "路段 京港澳高速咸宁段" in text and "辖区 咸宁" in text
+        assert "可能增加" in text and "消防救援119" in text
+        assert "路段京港澳高速咸宁段" in text and "辖区咸宁" in text
         screen.table.select(second)
         await pilot.press("i")  # "what is wrong": the caller said mechanical
-        questions = plain(app, "#questions")
+        questions = shown(app, "#questions")
         assert "来电人答：机械故障" in questions and "mechanical" not in questions
         assert "tyre" not in questions and "爆胎" in questions  # the choices by their labels
         await pilot.press(*"机械故障", "enter")
         assert desk.board.incidents[second].answers["fault"] == "mechanical"
-        assert "：机械故障" in plain(app, "#questions")
+        assert "：机械故障" in shown(app, "#questions")
 
 
 def test_the_boards_columns_fit_120_and_hold_the_longest_deadline(
@@ -321,3 +334,18 @@ async def test_the_alerts_column_and_keys_line_in_chinese(log: Timeline,
         keys = floor(app).query_one("#keys", Static)
         assert keys.region.height == 1 and on_screen(keys)
         await pilot.pause()
+
+
+def test_chinese_lines_break_between_characters_not_after_the_mark() -> None:
+    from rich.text import Text
+
+    from dispatch.tui.pane_parts import wrap_text
+
+    text = Text("✓ ", style="dim")
+    text.append("有几个人受伤？（没有人受伤就说0）：2", style="green")
+    lines = wrap_text(text, 12).split("\n")
+    assert lines[0].plain.startswith("✓ 有几个")  # the mark keeps its text on its line
+    assert all(cell_len(line.plain) <= 12 for line in lines)
+    assert not any(line.plain[:1] in "）：，。" for line in lines)
+    assert {s.style for s in lines[1].spans if s.end > s.start} == {"green"}  # styles kept
+    assert wrap_text(Text("a few English words"), 8).plain == "a few\nEnglish\nwords"

@@ -33,6 +33,7 @@ from dispatch.tui.pane_parts import (
     orders_text,
     questions_text,
     show_value,
+    wrap_text,
 )
 from dispatch.tui.texts import kind_label, label, t
 
@@ -113,15 +114,17 @@ class IncidentPane(Vertical):
 
     # -- drawing ------------------------------------------------------------------
 
-    def _set(self, widget_id: str, content: Text | str) -> None:
+    def _set(self, widget_id: str, content: Text | str, width: int | None = None) -> None:
+        if width and isinstance(content, Text):
+            content = wrap_text(content, width)
         widget = self.query_one(f"#{widget_id}", Static)
         widget.update(content)
         widget.display = bool(content.plain if isinstance(content, Text) else content)
 
-    def _width(self) -> int | None:
-        """The cells a line of the right column has (``None`` before the first layout)."""
-        width = self.query_one("#advice-box").scrollable_content_region.width
-        return width - 1 if width > 1 else None  # room for the box's scrollbar
+    def _width(self, column: str = "#advice-box") -> int | None:
+        """The cells a line of a column has (``None`` before the first layout)."""
+        width = self.query_one(column).scrollable_content_region.width
+        return width - 1 if width > 1 else None  # room for a scrollbar that may come
 
     def on_resize(self, _event: events.Resize) -> None:
         """Fit the right column again to its new width."""
@@ -151,11 +154,11 @@ class IncidentPane(Vertical):
             self._set("location", Text(t("pane.location", lang), style="bold underline"))
             return
         now = desk.clock.now()
-        width = self._width()
+        width, left = self._width(), self._width("#pane-info")
         self._set("head", self._head(inc, tz))
-        self._set("caller", self._caller(desk, inc))
+        self._set("caller", self._caller(desk, inc), left)
         self._set("phrase", Text(t("pane.phrase", lang, phrase=phrase), style="italic cyan")
-                  if phrase else "")
+                  if phrase else "", width)
         guide = None
         if inc.kind:
             try:
@@ -165,14 +168,14 @@ class IncidentPane(Vertical):
         self._set("advice", advice_text(guide, inc.advice, self.advice_cursor.get(inc.id),
                                         lang, width)
                   if guide is not None and inc.open else "")
-        self._set("location", self._location(desk, inc))
+        self._set("location", self._location(desk, inc), left)
         self._prefill(inc)
-        self._set("playbook", self._playbook(desk, inc, guide))
-        self._set("questions", self._questions(desk, inc, guide, asked))
+        self._set("playbook", self._playbook(desk, inc, guide), left)
+        self._set("questions", self._questions(desk, inc, guide, asked), left)
         self.query_one("#answer").display = bool(guide is not None and guide.questions)
         self._set("orders", orders_text(inc, guide, now, lang, width))
         self._set("deadline", deadline_text(inc, deadlines, now, lang))
-        self._set("notes", self._notes(inc, tz))
+        self._set("notes", self._notes(inc, tz), left)
 
     # -- the advice banner's cursor (the floor's g and G move it) -----------------------
 

@@ -59,30 +59,61 @@ def fit(lines: Sequence[Text], width: int | None, wrap: Iterable[int] = ()) -> T
     return out
 
 
-def wrap_cells(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` cells: between words, or between CJK characters.
+#: Marks that must not start a line (they close what stands before them).
+_CLOSING = set("）)」』】》，。、：；！？,.;:!?")
 
-    (The screen's own wrapping moves a run of Chinese, to it one long word, whole to
-    the next line, leaving the mark before it alone on its line.)
-    """
-    lines: list[str] = []
-    line = ""
-    for token in _TOKEN.findall(text):
-        if cell_len(line + token.rstrip()) <= width:
-            line += token
+
+def _breaks(plain: str, width: int) -> list[int]:
+    """Where lines of at most ``width`` cells start in ``plain`` (one line, no newline)."""
+    offsets: list[int] = []
+    col = 0
+    starts: list[int] = []  # where the tokens of the current line start
+    for match in _TOKEN.finditer(plain):
+        token = match.group()
+        if cell_len(token.rstrip()) > width:  # longer than a line: cut it where it must
+            for n, char in enumerate(token):
+                if col + cell_len(char) > width and col and not char.isspace():
+                    offsets.append(match.start() + n)
+                    col = 0
+                    starts = []
+                col += cell_len(char)
             continue
-        if line.strip():
-            lines.append(line.rstrip())
-        line = token.lstrip() if token.strip() else ""
-        while cell_len(line.rstrip()) > width:  # a word longer than the line: cut it
-            cut = 1
-            while cell_len(line[:cut + 1]) <= width:
-                cut += 1
-            lines.append(line[:cut])
-            line = line[cut:]
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
+        if col and col + cell_len(token.rstrip()) > width:
+            start = match.start()
+            # A closing mark never starts a line: the word before goes down with it.
+            line_start = offsets[-1] if offsets else 0
+            earlier = [s for s in starts if s > line_start and plain[s] not in _CLOSING]
+            if token[0] in _CLOSING and earlier:
+                start = earlier[-1]
+            offsets.append(start)
+            col = cell_len(plain[start:match.start()])
+            starts = [s for s in starts if s >= start]
+        col += cell_len(token)
+        starts.append(match.start())
+    return offsets
+
+
+def wrap_text(text: Text, width: int | None) -> Text:
+    """``text`` with its lines broken to ``width`` cells, styles kept.
+
+    Between words, and between any two CJK characters: the screen's own wrapping
+    takes a run of Chinese for one long word and moves it whole to the next line,
+    leaving what stood before it (a mark, a label) alone on its line.
+    """
+    if not width or width < 2:
+        return text
+    out = Text(style=text.style, justify=text.justify, no_wrap=text.no_wrap,
+               overflow=text.overflow)
+    for n, line in enumerate(text.split("\n", allow_blank=True)):
+        if n:
+            out.append("\n")
+        pieces = line.divide(_breaks(line.plain, width))
+        for m, piece in enumerate(pieces):
+            piece.rstrip()
+            if m:
+                out.append("\n")
+            out.append_text(piece)
+    return out
 
 
 def service_label(service: str, lang: str) -> str:
@@ -157,10 +188,10 @@ def advice_text(guide: Any, given: Iterable[str], at: str | None, lang: str,
         optional = "" if advice.required else "  " + t("pane.advice_optional", lang)
         if advice.id == cursor:
             mark = "✓" if advice.id in done else "▶"
-            full = f"{mark} {advice.text}{optional}"
-            for part in wrap_cells(full, width) if width else [full]:
+            full = Text(f"{mark} {advice.text}{optional}", style=ADVICE_STYLE)
+            for part in wrap_text(full, width).split("\n"):
                 wrap.append(len(lines))  # wrapped here already (or by the screen, unmeasured)
-                lines.append(Text(part, style=ADVICE_STYLE))
+                lines.append(part)
         elif advice.id in done:
             lines.append(Text(f"✓ {advice.text}", style="dim green"))
         else:
