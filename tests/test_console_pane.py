@@ -341,7 +341,8 @@ def test_chinese_lines_break_between_characters_not_after_the_mark() -> None:
 
     from dispatch.tui.pane_parts import wrap_text
 
-    text = Text("✓ ", style="dim")
+    text = Text()
+    text.append("✓ ", style="dim")
     text.append("有几个人受伤？（没有人受伤就说0）：2", style="green")
     lines = wrap_text(text, 12).split("\n")
     assert lines[0].plain.startswith("✓ 有几个")  # the mark keeps its text on its line
