@@ -7,8 +7,8 @@ the seat), :class:`~dispatch.desk.asking.Asking` (the playbook, answers, advice,
 priority), :class:`~dispatch.desk.ending.Ending` (cancels, notes, merges, resolve
 and close) and this module (the lifecycle, the place, the orders).  Every command
 is checked against the operator's role (a refusal is a ``command_refused`` event
-and a :class:`Refused` error), written to the log with the operator as actor, folded into the :class:`~dispatch.desk.board.Board`
-and announced to listeners.  Events the bus records (calls, deliveries,
+and a :class:`Refused` error), written to the log with the operator as actor,
+folded into the :class:`~dispatch.desk.board.Board` and announced to listeners.  Events the bus records (calls, deliveries,
 reports, link changes) take the same path.  The console, drills, the
 autopilot, benchmarks and tests all drive this class.
 """
