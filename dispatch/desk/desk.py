@@ -8,9 +8,10 @@ priority), :class:`~dispatch.desk.ending.Ending` (cancels, notes, merges, resolv
 and close) and this module (the lifecycle, the place, the orders).  Every command
 is checked against the operator's role (a refusal is a ``command_refused`` event
 and a :class:`Refused` error), written to the log with the operator as actor,
-folded into the :class:`~dispatch.desk.board.Board` and announced to listeners.  Events the bus records (calls, deliveries,
-reports, link changes) take the same path.  The console, drills, the
-autopilot, benchmarks and tests all drive this class.
+folded into the :class:`~dispatch.desk.board.Board` and announced to listeners.
+Events the bus records (calls, deliveries, reports, link changes) take the same
+path.  The console, drills, the autopilot, benchmarks and tests all drive this
+class.
 """
 
 from __future__ import annotations
