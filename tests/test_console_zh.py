@@ -101,7 +101,7 @@ def scene(log: Timeline, clock: ManualClock) -> tuple[Desk, dict[str, str]]:
 #: English the incident pane still shows (its own strings: the pane's places, its
 #: "waiting on answers" ids and its order addresses), fixed by the pane's rework of
 #: issue 13 (items 5 and 11).  Remove each word here once that work is merged.
-PANE_PENDING = frozenset({"xianning", "section", "no", "smoking", "fire", "hazmat"})
+PANE_PENDING: frozenset[str] = frozenset()
 
 
 #: Operator ids are account names (codes), in Latin letters on a Chinese floor too.

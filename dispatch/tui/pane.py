@@ -24,7 +24,7 @@ from dispatch.desk.views import IncidentView
 from dispatch.errors import DispatchError
 from dispatch.model import format_stake, mask_phone
 from dispatch.tui.board import place_of
-from dispatch.tui.callers import caller_name
+from dispatch.tui.callers import caller_name, recipient_label
 from dispatch.tui.pane_parts import (
     advice_text,
     deadline_text,
@@ -173,7 +173,8 @@ class IncidentPane(Vertical):
         self._set("playbook", self._playbook(desk, inc, guide), left)
         self._set("questions", self._questions(desk, inc, guide, asked), left)
         self.query_one("#answer").display = bool(guide is not None and guide.questions)
-        self._set("orders", orders_text(inc, guide, now, lang, width))
+        self._set("orders", orders_text(inc, guide, now, lang, width,
+                                        lambda to: recipient_label(desk, to, lang)))
         self._set("deadline", deadline_text(inc, deadlines, now, lang))
         self._set("notes", self._notes(inc, tz), left)
 

@@ -12,7 +12,7 @@ width they are drawn at, except the advice item being read, which wraps.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -203,12 +203,15 @@ def advice_text(guide: Any, given: Iterable[str], at: str | None, lang: str,
 # -- the orders -----------------------------------------------------------------------
 
 
-def order_line(order: OrderView, now: datetime, lang: str) -> Text:
-    """One order: recipient, state, age; the ETA only while the unit is on its way."""
+def order_line(order: OrderView, now: datetime, lang: str,
+               recipient: Callable[[str], str] = str) -> Text:
+    """One order: recipient (``recipient`` names it: the station in Chinese), state, age; the
+    ETA only while the unit is on its way."""
     eta = t("pane.eta", lang, minutes=order.eta_s // 60) \
         if order.eta_s and order.state in ETA_STATES else ""
     tries = t("pane.attempts", lang, count=order.attempts) if order.attempts > 1 else ""
-    out = Text("  " + t("pane.order", lang, to=order.to, state=label("order", order.state, lang),
+    out = Text("  " + t("pane.order", lang, to=recipient(order.to),
+                        state=label("order", order.state, lang),
                         age=duration((now - order.sent_at).total_seconds()), eta=eta,
                         attempts=tries),
                style=ORDER_STYLE.get(order.state, ""))
@@ -219,7 +222,7 @@ def order_line(order: OrderView, now: datetime, lang: str) -> Text:
 
 
 def orders_text(inc: IncidentView, guide: Any, now: datetime, lang: str,
-                width: int | None = None) -> Text:
+                width: int | None = None, recipient: Callable[[str], str] = str) -> Text:
     """What to send (the recommendations not sent yet) and what was sent, one line each."""
     lines: list[Text] = []
     sent = inc.services_sent()
@@ -244,7 +247,7 @@ def orders_text(inc: IncidentView, guide: Any, now: datetime, lang: str,
         if len(shown) < len(orders):
             lines.append(Text("  " + t("pane.orders_more", lang, count=len(orders) - len(shown)),
                               style="dim"))
-        lines += [order_line(o, now, lang) for o in shown]
+        lines += [order_line(o, now, lang, recipient) for o in shown]
     if inc.kind == "complaint":
         done, due = t("pane.done", lang), t("pane.due", lang)
         lines.append(Text(t("pane.complaint", lang,
