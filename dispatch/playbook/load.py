@@ -300,10 +300,48 @@ def _check_playbook(spec: PlaybookSpec, file: _File) -> None:
         elif missing := [c for c in choices if c not in question.choice_ids()]:
             file.add((*where, "choices"),
                      f"canonical question {qid!r} lacks choice(s) {', '.join(missing)}")
+    _check_words(spec, file)
     advice_ids = {a.id for a in spec.advice}
     for aid in ROAD_ADVICE.get(spec.id, ()):
         if aid not in advice_ids:
             file.add(("advice",), f"missing safety advice {aid!r} (every road playbook gives it)")
+
+
+def _listed_phrases(spec: PlaybookSpec) -> list[tuple[Loc, str]]:
+    """Every phrase of a playbook with where it is written."""
+    out: list[tuple[Loc, str]] = []
+    for lang in ("en", "zh"):
+        out += [(("words", lang, i), p) for i, p in enumerate(getattr(spec.words, lang))]
+        for g, group in enumerate(spec.words.groups):
+            out += [(("words", "groups", g, lang, i), p)
+                    for i, p in enumerate(getattr(group, lang))]
+        out += [(("strong_words", lang, i), p)
+                for i, p in enumerate(getattr(spec.strong_words, lang))]
+        for q, question in enumerate(spec.questions):
+            for c, choice in enumerate(question.choices):
+                out += [(("questions", q, "choices", c, "words", lang, i), p)
+                        for i, p in enumerate(getattr(choice.words, lang))]
+    return out
+
+
+def _check_words(spec: PlaybookSpec, file: _File) -> None:
+    """A phrase listed twice would count at whichever weight came first; a negator that is
+    also a phrase would deny what it says.  Both are mistakes, named with both places."""
+    from dispatch.playbook.wordscan import prepare_phrase
+
+    seen: dict[str, Loc] = {}
+    for loc, phrase in _listed_phrases(spec):
+        folded = prepare_phrase(phrase)
+        if folded in seen:
+            file.add(loc, f"phrase {phrase!r} is listed twice (also at {format_loc(seen[folded])})")
+        seen.setdefault(folded, loc)
+    for lang in ("en", "zh"):
+        for i, negator in enumerate(getattr(spec.words.negators, lang)):
+            folded = prepare_phrase(negator)
+            if folded in seen:
+                where = format_loc(seen[folded])
+                file.add(("words", "negators", lang, i),
+                         f"negator {negator!r} is also a listed phrase (at {where})")
 
 
 def _duplicates(file: _File, loc: Loc, ids: list[str], what: str) -> None:

@@ -79,6 +79,45 @@ class Words(_Model):
         return [("en", p) for p in self.en] + [("zh", p) for p in self.zh]
 
 
+class WordGroup(Words):
+    """More phrases of a playbook, with their own weight (``[[words.groups]]``)."""
+
+    weight: Annotated[int, Field(ge=1, le=9)]
+    #: What the group is for, for the reader of the file (not shown to anyone).
+    note: str = ""
+
+
+class Negators(_Model):
+    """Words that deny what follows them: ``not`` an accident, ``没有``起火.
+
+    A listed phrase counts for nothing when one of these stands before it, at most
+    ``reach`` words (Latin) or characters (Chinese) earlier, in the same clause.
+    """
+
+    en: list[str] = []
+    zh: list[str] = []
+    reach: Annotated[int, Field(ge=0, le=6)] = 3
+
+    @field_validator("en", "zh")
+    @classmethod
+    def _phrases(cls, value: list[str]) -> list[str]:
+        for phrase in value:
+            if not phrase.strip():
+                raise ValueError("a negator must not be empty")
+        return [phrase.strip() for phrase in value]
+
+    def all(self) -> list[tuple[str, str]]:
+        """Every negator with its language."""
+        return [("en", p) for p in self.en] + [("zh", p) for p in self.zh]
+
+
+class PlaybookWords(Words):
+    """A playbook's ``[words]``: phrases of weight 1, weighted groups, and negators."""
+
+    groups: list[WordGroup] = []
+    negators: Negators = Negators()
+
+
 class Choice(_Model):
     """One answer of a choice question; its words suggest it from the narrative."""
 
@@ -185,7 +224,7 @@ class PlaybookSpec(_Model):
     version: Annotated[int, Field(ge=1)]
     title: Text
     summary: Text
-    words: Words
+    words: PlaybookWords
     strong_words: Words = Words()
     questions: list[Question] = []
     priority: Priority
@@ -196,7 +235,7 @@ class PlaybookSpec(_Model):
 
     @field_validator("words")
     @classmethod
-    def _bilingual(cls, value: Words) -> Words:
+    def _bilingual(cls, value: PlaybookWords) -> PlaybookWords:
         missing = [lang for lang in LANGS if not getattr(value, lang)]
         if missing:
             raise ValueError(f"needs phrases in both en and zh; {' and '.join(missing)} missing")
