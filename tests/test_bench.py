@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from dispatch.bench.appends import appends
+from dispatch.bench.classify import KeywordScan, classify
 from dispatch.bench.intake import intake
 from dispatch.bench.locate import locate
 from dispatch.bench.mosquitto import Broker, MosquittoMissing
@@ -131,3 +132,16 @@ async def test_a_floor_of_seats_against_one_seat(mosquitto: Mosquitto, tmp_path:
     assert figures[0].value is not None, figures[0].note
     _sane(figures)
     assert figures[0].name == "calls/s, 2 autopilot seats" and figures[0].baseline
+
+
+def test_classify_figure_against_the_keyword_scan() -> None:
+    figures = classify(rounds=1)
+    _sane(figures)
+    assert [f.name for f in figures] == ["classify/s"]
+
+
+def test_keyword_scan_baseline_still_scans() -> None:
+    from dispatch.playbook import load_playbooks
+
+    scan = KeywordScan(list(load_playbooks()))
+    assert scan.scan("三辆车追尾，有人受伤")[0][0] == "accident"

@@ -3,7 +3,8 @@
 - ``check [DIR]``: validate every file; one summary line per playbook (exit 0)
   or every problem as ``file:line: key: what is wrong`` (exit 1).
 - ``show ID [--lang en|zh]``: the playbook as the checklist an operator reads.
-- ``classify TEXT [--json]``: which playbooks a caller's words point to.
+- ``classify TEXT [--explain] [--json]``: which playbooks a caller's words point to
+  (``--explain``: why, phrase by phrase).
 - ``guide ID [--answer KEY=VALUE ...] [--json]``: guidance for a set of answers.
 - ``phrases TEXT [--note] [--json]``: flag forbidden service phrases (exit 1 on a hit).
 
@@ -29,7 +30,12 @@ from dispatch.playbook import (
     shipped_folder,
 )
 from dispatch.playbook.load import SERVICE_FILE
-from dispatch.playbook.render import render_guidance, render_matches, render_playbook
+from dispatch.playbook.render import (
+    render_explain,
+    render_guidance,
+    render_matches,
+    render_playbook,
+)
 from dispatch.playbook.text import pad
 from dispatch.playbook.urgency import URGENCY_FILE, check_urgency_file
 
@@ -62,6 +68,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     classify = actions.add_parser("classify", help="rank the playbooks a caller's words point to")
     classify.add_argument("text", nargs="+", metavar="TEXT", help="what the caller said")
+    classify.add_argument("--explain", action="store_true",
+                          help="show why: each phrase with its weight, denials, typos, "
+                          "the Chinese segmentation, each playbook's total")
     _common(classify)
     classify.set_defaults(func=_classify)
 
@@ -158,6 +167,14 @@ def _show(args: argparse.Namespace) -> int:
 def _classify(args: argparse.Namespace) -> int:
     folder, lang = _settings(args)
     text = " ".join(args.text)
+    if args.explain:
+        explanation = load_playbooks(folder).explain(text)
+        if args.json:
+            _print_json(explanation.to_json())
+        else:
+            width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+            print(render_explain(explanation, lang, width), end="")
+        return 0
     matches = load_playbooks(folder).classify(text)
     if args.json:
         _print_json({"text": text, "matches": [m.to_json() for m in matches]})

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from dispatch.errors import PlaybookError
-from dispatch.playbook.classify import Classifier, Match
+from dispatch.playbook.classify import Classifier, Explanation, Match
 from dispatch.playbook.engine import Guidance, guide
 from dispatch.playbook.load import load_specs, shipped_folder
 from dispatch.playbook.schema import PlaybookSpec
@@ -59,6 +59,10 @@ class PlaybookSet:
     def classify(self, narrative: str) -> list[Match]:
         """Rank the playbooks the caller's words point to (best first; may be empty)."""
         return self._classifier.classify(narrative)
+
+    def explain(self, narrative: str) -> Explanation:
+        """:meth:`classify` with the evidence: every phrase, its weight, what denied it."""
+        return self._classifier.explain(narrative)
 
     def triage(self, narrative: str) -> Triage:
         """How urgent a ringing call is: its dangers and the suggested playbook's level.

@@ -34,6 +34,7 @@ from dispatch.playbook.wordscan import (
     latin_words,
     prepare,
     prepare_phrase,
+    segment,
 )
 
 WEIGHT_WORD = 1
@@ -116,6 +117,28 @@ class Match:
         """:meth:`to_json` with the evidence and the denied words."""
         return {**self.to_json(), "negated": list(self.negated),
                 "evidence": [e.to_json() for e in self.evidence]}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What :meth:`Classifier.explain` found.
+
+    Attributes:
+        text: The words as said.
+        folded: As matched: folded, traditional characters made simplified.
+        segments: jieba's segmentation of ``folded`` (Chinese only; else empty).
+        matches: The ranked matches, each with its evidence.
+    """
+
+    text: str
+    folded: str
+    segments: tuple[str, ...]
+    matches: tuple[Match, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{text, folded, segments, matches}``, the matches with their evidence."""
+        return {"text": self.text, "folded": self.folded, "segments": list(self.segments),
+                "matches": [m.explain_json() for m in self.matches]}
 
 
 @dataclass(frozen=True)
@@ -204,6 +227,16 @@ class Classifier:
                 covered = sum(len(w) for w in set(match.words))
                 matches.append(((-match.score, -covered, rank), match))
         return [m for _, m in sorted(matches, key=lambda t: t[0])]
+
+    def explain(self, narrative: str) -> Explanation:
+        """Why the words point where they do: the folded text, its segmentation, the matches.
+
+        The matches carry their evidence (:attr:`Match.evidence`); Chinese is segmented
+        with jieba (the listed phrases kept whole), which :meth:`classify` does not need.
+        """
+        folded = prepare(narrative)
+        segments = tuple(segment(folded, self._by_phrase)) if has_cjk(folded) else ()
+        return Explanation(narrative, folded, segments, tuple(self.classify(narrative)))
 
     # -- finding -----------------------------------------------------------------
 
@@ -297,7 +330,8 @@ class Classifier:
     @staticmethod
     def _denied(text: str, start: int, negators: list[Any], kept: list[Any]) -> str | None:
         """The negator that denies a phrase starting at ``start``, if one does."""
-        for n_start, n_end, negator in negators:
+        # The nearest, longest negator first: 没有 rather than the 没 inside it.
+        for n_start, n_end, negator in sorted(negators, key=lambda n: (-n[1], n[0])):
             if n_end > start:
                 continue
             # A negator inside a listed phrase is part of it ("no fuel", "没油", "nobody came").

@@ -8,10 +8,11 @@ widgets; these are for the command line, printouts and drills' reports.
 from __future__ import annotations
 
 from dispatch.model import Service
-from dispatch.playbook.classify import Match
+from dispatch.playbook.classify import Explanation, Match
 from dispatch.playbook.engine import Guidance
 from dispatch.playbook.schema import PlaybookSpec
 from dispatch.playbook.text import cell_width, pad, wrap
+from dispatch.safe import safe_text
 
 _LABELS = {
     "en": {
@@ -192,5 +193,47 @@ def render_matches(matches: list[Match], lang: str = "en", width: int = 80) -> s
         if m.suggested:
             words += f"  ({t['suggests']} " + ", ".join(
                 f"{k}={v}" for k, v in m.suggested.items()) + ")"
-        out.item(f"{m.playbook.ljust(column)}{m.score:>3}  ", words, indent=0)
+        out.item(f"{m.playbook.ljust(column)}{m.score:>3g}  ", safe_text(words), indent=0)
+    return out.text()
+
+
+_EXPLAIN = {
+    "en": {"folded": "Matched as", "segments": "Segmentation", "total": "total",
+           "denied": "denied by", "fuzzy": "typo of", "sound": "sounds like",
+           "again": "already counted", "suggests": "suggests"},
+    "zh": {"folded": "匹配文本", "segments": "分词", "total": "合计", "denied": "被否定：",
+           "fuzzy": "拼写近似", "sound": "读音近似", "again": "已计过",
+           "suggests": "建议答案"},
+}  # fmt: skip
+
+
+def render_explain(explanation: Explanation, lang: str = "en", width: int = 80) -> str:
+    """Why the words point where they do: each phrase found, its weight, what denied it.
+
+    One block per playbook, best first: its total, then every phrase found in text order
+    with the weight it added (``+3``; ``+0`` when denied or counted already), how it
+    matched (exact, a typo with its similarity, a near-homophone) and the negator.
+    """
+    t, e = _LABELS[lang], _EXPLAIN[lang]
+    out = _Out(width)
+    out.item("", f"{e['folded']}{t['colon']}{safe_text(explanation.folded)}", indent=0)
+    if explanation.segments:
+        out.item("", f"{e['segments']}{t['colon']}"
+                 + " / ".join(safe_text(w) for w in explanation.segments), indent=0)
+    if not explanation.matches:
+        out.item("", t["no_match"], indent=0)
+    for m in explanation.matches:
+        out.heading(f"{m.playbook}  {e['total']} {m.score:g}")
+        for ev in m.evidence:
+            said = safe_text(ev.said)
+            line = said if ev.phrase == ev.said else f"{said} → {safe_text(ev.phrase)}"
+            if ev.how != "exact":
+                line += f"  ({e[ev.how]} {ev.similarity:g})"
+            if ev.suggests:
+                line += f"  [{e['suggests']} {ev.suggests[0]}={ev.suggests[1]}]"
+            if ev.negated_by:
+                line += f"  {e['denied']} {safe_text(ev.negated_by)!r}"
+            elif ev.weight == 0:
+                line += f"  ({e['again']})"
+            out.item(f"{ev.weight:+5g}/{ev.listed}  ", line, indent=2)
     return out.text()
