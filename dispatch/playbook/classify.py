@@ -212,7 +212,10 @@ class Classifier:
             The matching playbooks, best first (ties keep the playbook order);
             empty when no word counted.
         """
-        text = prepare(narrative)
+        return self._rank(prepare(narrative), denied=False)
+
+    def _rank(self, text: str, *, denied: bool) -> list[Match]:
+        """The matches of folded ``text``; with ``denied``, also those with nothing counted."""
         if not text.strip():
             return []
         hits = self._find(text)
@@ -223,7 +226,7 @@ class Classifier:
             if not mine:
                 continue
             match = self._match(text, pid, mine, [n for n in negators if n[2].playbook == pid])
-            if match.score > 0:
+            if match.score > 0 or (denied and match.evidence):
                 covered = sum(len(w) for w in set(match.words))
                 matches.append(((-match.score, -covered, rank), match))
         return [m for _, m in sorted(matches, key=lambda t: t[0])]
@@ -231,12 +234,14 @@ class Classifier:
     def explain(self, narrative: str) -> Explanation:
         """Why the words point where they do: the folded text, its segmentation, the matches.
 
-        The matches carry their evidence (:attr:`Match.evidence`); Chinese is segmented
+        The matches carry their evidence (:attr:`Match.evidence`), and playbooks whose
+        every word was denied are listed too, with score 0; Chinese is segmented
         with jieba (the listed phrases kept whole), which :meth:`classify` does not need.
         """
         folded = prepare(narrative)
         segments = tuple(segment(folded, self._by_phrase)) if has_cjk(folded) else ()
-        return Explanation(narrative, folded, segments, tuple(self.classify(narrative)))
+        return Explanation(narrative, folded, segments,
+                           tuple(self._rank(folded, denied=True)))
 
     # -- finding -----------------------------------------------------------------
 

@@ -138,6 +138,18 @@ def _allowed_edits(length: int) -> int:
     return 0 if length < 4 else 1 if length < 8 else 2
 
 
+def _word_close(said: str, listed: str, in_phrase: bool) -> bool:
+    """Whether one word of a misspelt phrase is close enough to the listed word.
+
+    In a phrase of several words the others anchor it, so a three-letter word may have
+    one letter wrong (``toe truck``); alone it must be exact.
+    """
+    if said == listed or (len(said) >= 4 and _close_enough(said, listed)):
+        return True
+    return in_phrase and len(said) == len(listed) == 3 and sum(
+        a != b for a, b in zip(said, listed, strict=True)) == 1
+
+
 def _close_enough(said: str, phrase: str) -> bool:
     """Short words may only swap two letters (``feul``): ``time`` is not ``tire``."""
     return len(said) >= 5 or sorted(said) == sorted(phrase)
@@ -178,8 +190,8 @@ class Fuzzy:
             if hit is not None and hit[1] > 0:
                 phrase, edits = hit[0], int(hit[1])
                 # Every word of a phrase of several must be long enough to be misspelt.
-                if all(a == b or (len(a) >= 4 and _close_enough(a, b)) for a, b in
-                       zip(said.split(), phrase.split(), strict=False)):
+                pairs = list(zip(said.split(), phrase.split(), strict=False))
+                if all(_word_close(a, b, len(pairs) > 1) for a, b in pairs):
                     best = (phrase, edits)
         if len(self._cache) > 20000:
             self._cache.clear()
