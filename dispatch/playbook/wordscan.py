@@ -57,6 +57,7 @@ def prepare(text: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=16384)
 def prepare_phrase(phrase: str) -> str:
     """A listed phrase folded the way :func:`prepare` folds text."""
     return prepare(phrase.strip())
