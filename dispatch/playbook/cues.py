@@ -11,6 +11,8 @@ or only the playbooks listed), which words give which answer:
   from being suggested.
 * ``count``: templates for int questions, ``{n}`` standing for a number in digits or
   words (``{n}*受伤``, ``{n} * hurt``); ``*`` is a short gap of filler words.
+* ``tally``: kinds of a thing; the number of kinds named is the count (``a lorry went
+  into the back of a van`` → ``vehicles = 2``).
 * ``unless``: phrases that cancel a hit they overlap (``stuck in traffic`` is not trapped).
 
 Validated as strictly as the playbooks (``file:line: key: what is wrong``), and
@@ -23,7 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from dispatch.playbook.load import Problem, _File
 from dispatch.playbook.schema import Id, PlaybookSpec, Question, Words, _Model
@@ -48,6 +50,12 @@ class Cue(_Model):
 
     words: Words = Words()
     count: Words = Words()
+    #: Kinds of a thing ("lorry|truck", "小车|轿车"): the number of kinds named is the count,
+    #: given when it is at least ``at_least`` ("a lorry went into the back of a van" → 2).
+    tally: Words = Words()
+    at_least: Annotated[int, Field(ge=1)] = 2
+    #: A count of one reads as the article "a" (一辆车, one car: a car): no count.
+    one_is_article: bool = False
     value: Value | None = None
     negated: Value | None = None
     unless: Words = Words()
@@ -56,16 +64,17 @@ class Cue(_Model):
 
     @model_validator(mode="after")
     def _shape(self) -> Cue:
-        if not self.words.all() and not self.count.all():
-            raise ValueError("a cue needs words or count templates")
-        if self.words.all() and self.count.all():
-            raise ValueError("a cue has either words or count templates, not both")
+        given = [k for k in ("words", "count", "tally") if getattr(self, k).all()]
+        if len(given) != 1:
+            raise ValueError("a cue has one of words, count or tally"
+                             + (f", not {' and '.join(given)}" if given else ""))
         for _, template in self.count.all():
             if template.count("{n}") != 1:
                 raise ValueError(f"a count template needs one {{n}}: {template!r}")
-        if self.count.all() and (self.value is not None or self.negated is not None):
-            raise ValueError("a count cue gives the number it reads, not a value")
-        for _, phrase in self.words.all():
+        if (self.count.all() or self.tally.all()) and (
+                self.value is not None or self.negated is not None):
+            raise ValueError("a count or tally cue gives the number it reads, not a value")
+        for _, phrase in [*self.words.all(), *self.tally.all()]:
             if "{" in phrase or "*" in phrase:
                 raise ValueError(f"{{n}} and * belong to count templates: {phrase!r}")
         return self
@@ -76,6 +85,9 @@ class AnswerRule(_Model):
 
     questions: list[Id] = Field(min_length=1)
     playbooks: list[Id] = Field(default_factory=list)
+    #: Phrases that cancel any hit they overlap, the choices' own words too
+    #: (``发动机冒烟`` names the engine but says nothing of the fault).
+    unless: Words = Words()
     cues: list[Cue] = Field(min_length=1)
 
 
@@ -90,7 +102,22 @@ class AnswersSpec(_Model):
     #: Words that end a clause, besides punctuation ("but", "但是").
     breaks: Words = Words()
     gaps: Gaps = Gaps()
+    #: Traditional characters read as their simplified forms, as pairs: "傷伤 車车 …".
+    traditional: str = ""
     answers: list[AnswerRule] = Field(min_length=1)
+
+    @field_validator("traditional")
+    @classmethod
+    def _pairs(cls, value: str) -> str:
+        for pair in value.split():
+            if len(pair) != 2:
+                raise ValueError(f"expected pairs of characters (traditional, simplified), "
+                                 f"got {pair!r}")
+        return value
+
+    def simplified(self) -> dict[str, str]:
+        """The traditional characters and their simplified forms."""
+        return {pair[0]: pair[1] for pair in self.traditional.split()}
 
 
 def fits(question: Question, value: Value) -> bool:
@@ -138,10 +165,11 @@ def _check_cues(file: _File, i: int, rule: AnswerRule, pid: str, question: Quest
                  f"{pid}.{question.id} is a text question: words cannot answer it")
         return
     for j, cue in enumerate(rule.cues):
-        if cue.count.all() and question.type != "int":
-            file.add(("answers", i, "cues", j, "count"),
-                     f"count templates answer int questions; {pid}.{question.id} is "
-                     f"{question.type}")
+        for key in ("count", "tally"):
+            if getattr(cue, key).all() and question.type != "int":
+                file.add(("answers", i, "cues", j, key),
+                         f"{key} cues answer int questions; {pid}.{question.id} is "
+                         f"{question.type}")
         for key in ("value", "negated"):
             value = getattr(cue, key)
             if value is not None and not fits(question, value):

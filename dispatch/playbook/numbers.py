@@ -38,16 +38,14 @@ def zh_value(numeral: str) -> int | None:
     Examples:
         >>> zh_value("两"), zh_value("十"), zh_value("二十三"), zh_value("一百零五")
         (2, 10, 23, 105)
+        >>> zh_value("七八") is None  # "seven or eight"
+        True
     """
     if not numeral:
         return None
     if all(c in ZH_DIGITS for c in numeral):
-        if len(numeral) == 1:
-            return ZH_DIGITS[numeral]
-        # Digits in a row (一零二四) read one by one; 两三 ("two or three") is no count.
-        if any(c in "两兩俩倆仨" for c in numeral):
-            return None
-        return int("".join(str(ZH_DIGITS[c]) for c in numeral))
+        # 两三, 七八: "two or three", "seven or eight" — a guess, no count.
+        return ZH_DIGITS[numeral] if len(numeral) == 1 else None
     total, digit = 0, None
     for char in numeral:
         if char in ZH_DIGITS:

@@ -65,6 +65,7 @@ class _Hit:
     end: int
     value: Any  # None: the words affirm without a value
     said: int  # how many distinct words of this value (choices)
+    weak: bool = False  # a tally: any count said outright wins over it
 
 
 @dataclass
@@ -76,10 +77,18 @@ class _Compiled:
     value: Any
     negated: Any
     unless: list[re.Pattern[str]]
+    #: For a tally: the kind each pattern names, and how many kinds make a count.
+    kinds: list[int] | None = None
+    at_least: int = 2
+    one_is_article: bool = False
 
 
-def fold(text: str) -> tuple[str, list[int]]:
+def fold(text: str, simplified: dict[str, str] | None = None) -> tuple[str, list[int]]:
     """Fold text as :func:`~dispatch.playbook.text.normalize` does, keeping where each char was.
+
+    Args:
+        text: The text.
+        simplified: Characters to read as others (traditional → simplified, one for one).
 
     Returns:
         The folded text and, for each of its characters, the index in ``text`` it came from.
@@ -92,7 +101,7 @@ def fold(text: str) -> tuple[str, list[int]]:
                 continue
             folded = " "
         else:
-            folded = normalize(char)
+            folded = normalize(simplified.get(char, char) if simplified else char)
         out.extend(folded)
         where.extend([i] * len(folded))
     return "".join(out), where
@@ -103,6 +112,7 @@ class PreAnswerer:
 
     def __init__(self, spec: AnswersSpec, playbooks: list[PlaybookSpec]) -> None:
         self.spec = spec
+        self._simplified = spec.simplified()
         self._negators = [(has_cjk(n), _phrase(n, endings=False))
                           for _, n in spec.negators.all()]
         self._doubt = _patterns(spec.doubt)
@@ -117,27 +127,41 @@ class PreAnswerer:
                 self._cues[playbook.id, question.id] = self._compile(playbook, question)
 
     def _compile(self, playbook: PlaybookSpec, question: Question) -> list[_Compiled]:
-        cues = [_Compiled(_patterns(c.words), False, c.id, None, [])
+        rules = [rule for rule in self.spec.answers if question.id in rule.questions and (
+            not rule.playbooks or playbook.id in rule.playbooks)]
+        unless = [p for rule in rules for p in _patterns(rule.unless)]
+        cues = [_Compiled(_patterns(c.words), False, c.id, None, list(unless))
                 for c in question.choices if c.words.all()]
-        for rule in self.spec.answers:
-            if question.id in rule.questions and (
-                    not rule.playbooks or playbook.id in rule.playbooks):
-                cues += [self._cue(cue) for cue in rule.cues]
+        for rule in rules:
+            for cue in rule.cues:
+                compiled = self._cue(cue)
+                compiled.unless += unless
+                cues.append(compiled)
         return cues
 
     def _cue(self, cue: Cue) -> _Compiled:
+        if cue.tally.all():
+            kinds = [(k, _phrase(word)) for k, (_, group) in enumerate(cue.tally.all())
+                     for word in group.split("|") if word.strip()]
+            return _Compiled([p for _, p in kinds], False, None, None, _patterns(cue.unless),
+                             kinds=[k for k, _ in kinds], at_least=cue.at_least)
         if not cue.count.all():
             return _Compiled(_patterns(cue.words), False, cue.value, cue.negated,
                              _patterns(cue.unless))
         fillers = self.spec.gaps.en if cue.fillers is None else cue.fillers
-        patterns = [self._template(t, fillers) for _, t in cue.count.all()]
-        return _Compiled(patterns, True, None, None, _patterns(cue.unless))
+        patterns = [self._template(t, fillers, lang) for lang, t in cue.count.all()]
+        return _Compiled(patterns, True, None, None, _patterns(cue.unless),
+                         one_is_article=cue.one_is_article)
 
-    def _template(self, template: str, fillers: list[str]) -> re.Pattern[str]:
-        """A count template as a pattern: ``{n}`` a number, ``*`` a short gap."""
+    def _template(self, template: str, fillers: list[str], lang: str) -> re.Pattern[str]:
+        """A count template as a pattern: ``{n}`` a number, ``*`` a short gap.
+
+        Chinese templates (listed under ``zh``, or holding Chinese) read Chinese numerals and
+        gaps of characters: ``{n}*injured`` there reads "两个人injured".
+        """
         gaps = self.spec.gaps
         folded = normalize(template)
-        if has_cjk(folded):
+        if lang == "zh" or has_cjk(folded):
             banned = re.escape(ZH_CHARS + _NEGATOR_CHARS + gaps.zh_not) + r"\d"
             parts = [rf"(?<!第)(?P<n>{ZH_NUMBER})" if p == "{n}" else
                      rf"[^{banned}]{{0,{gaps.zh_max}}}?" if p == "*" else re.escape(p)
@@ -162,12 +186,15 @@ class PreAnswerer:
         """The pre-answers of ``text`` for playbook ``playbook_id``, in question order."""
         if playbook_id not in self._questions or not text:
             return []
-        folded, where = fold(text)
+        folded, where = fold(text, self._simplified)
         clauses = list(self._clauses(folded))
         found = []
         for question in self._questions[playbook_id]:
-            hits = [hit for cue in self._cues[playbook_id, question.id]
+            cues = self._cues[playbook_id, question.id]
+            hits = [hit for cue in cues if cue.kinds is None
                     for start, end in clauses for hit in self._hits(cue, folded, start, end)]
+            hits += [hit for cue in cues if cue.kinds is not None
+                     for hit in self._tally(cue, folded)]
             best = _decide(question, hits)
             if best is not None:
                 lo = where[best.start]
@@ -195,7 +222,7 @@ class PreAnswerer:
                     continue
                 if cue.count:
                     n = number_value(text, m.group("n"), lo + m.start("n"))
-                    if n is not None:
+                    if n is not None and not (n == 1 and cue.one_is_article):
                         yield _Hit(lo + m.start(), lo + m.end(), n, 1)
                     continue
                 denied = self._denied(clause, m.start())
@@ -203,6 +230,22 @@ class PreAnswerer:
                     yield _Hit(lo + m.start(), lo + m.end(), cue.value, 1)
                 elif cue.negated is not None:
                     yield _Hit(lo + denied, lo + m.end(), cue.negated, 1)
+
+    def _tally(self, cue: _Compiled, text: str) -> Iterator[_Hit]:
+        """One hit counting the kinds named in the whole text (longest words first)."""
+        assert cue.kinds is not None
+        cancels = [(m.start(), m.end()) for p in cue.unless for m in p.finditer(text)]
+        found = sorted(((m.start(), m.end(), kind)
+                        for pattern, kind in zip(cue.patterns, cue.kinds, strict=True)
+                        for m in pattern.finditer(text)), key=lambda h: (h[0] - h[1], h[0]))
+        kept: list[tuple[int, int, int]] = []
+        for start, end, kind in found:
+            if not any(s < end and start < e for s, e, _ in kept) and not any(
+                    s < end and start < e for s, e in cancels):
+                kept.append((start, end, kind))
+        kinds = {kind for _, _, kind in kept}
+        if len(kinds) >= cue.at_least:
+            yield _Hit(min(h[0] for h in kept), max(h[1] for h in kept), len(kinds), 1, weak=True)
 
     def _denied(self, clause: str, start: int) -> int | None:
         """Where a negator just before ``start`` begins (``None``: the words are not denied)."""
@@ -240,6 +283,8 @@ def _patterns(words: Words) -> list[re.Pattern[str]]:
 def _decide(question: Question, hits: list[_Hit]) -> _Hit | None:
     """The one answer the hits give (see the module's rules), or ``None``."""
     valued = [h for h in hits if h.value is not None and fits(question, h.value)]
+    if any(not h.weak for h in valued):
+        valued = [h for h in valued if not h.weak]
     if not valued:
         return None
     if question.type == "choice":
