@@ -119,6 +119,7 @@ class PreAnswerer:
         breaks = [rf"\b{re.escape(normalize(w))}\b" if not has_cjk(w) else re.escape(w)
                   for _, w in spec.breaks.all()]
         self._clause = re.compile("|".join([_PUNCTUATION, *breaks]))
+        self._read: dict[tuple[str, str], list[PreAnswer]] = {}
         self._cues: dict[tuple[str, str], list[_Compiled]] = {}
         self._questions: dict[str, list[Question]] = {}
         for playbook in playbooks:
@@ -186,6 +187,15 @@ class PreAnswerer:
         """The pre-answers of ``text`` for playbook ``playbook_id``, in question order."""
         if playbook_id not in self._questions or not text:
             return []
+        # The console asks at every redraw of the pane: the same words, the same answers.
+        found = self._read.get((playbook_id, text))
+        if found is None:
+            if len(self._read) > 1024:
+                self._read.clear()
+            found = self._read[playbook_id, text] = self._read_now(playbook_id, text)
+        return list(found)
+
+    def _read_now(self, playbook_id: str, text: str) -> list[PreAnswer]:
         folded, where = fold(text, self._simplified)
         clauses = list(self._clauses(folded))
         found = []
