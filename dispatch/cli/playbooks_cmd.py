@@ -28,10 +28,10 @@ from dispatch.playbook import (
     parse_assignment,
     shipped_folder,
 )
+from dispatch.playbook.cues import ANSWERS_FILE, check_answers_file
 from dispatch.playbook.load import SERVICE_FILE
 from dispatch.playbook.render import render_guidance, render_matches, render_playbook
 from dispatch.playbook.text import pad
-from dispatch.playbook.cues import ANSWERS_FILE, check_answers_file
 from dispatch.playbook.urgency import URGENCY_FILE, check_urgency_file
 
 
