@@ -90,7 +90,7 @@ def test_the_live_desk_and_the_replay_satisfy_the_port(log: Timeline,
 
 def test_the_replay_refuses_every_command(replay_desk: ReplayDesk) -> None:
     commands, _ = members(DeskPort)
-    reads = {"on_log_health", "guidance", "queue"}
+    reads = {"on_log_health", "guidance", "queue", "suggested"}
     by = Operator("op1")
     for name, method in commands.items():
         if name in reads:

@@ -29,6 +29,7 @@ from dispatch.playbook import (
     parse_assignment,
     shipped_folder,
 )
+from dispatch.playbook.cues import ANSWERS_FILE, check_answers_file
 from dispatch.playbook.load import SERVICE_FILE
 from dispatch.playbook.render import (
     render_explain,
@@ -129,6 +130,11 @@ def _check(args: argparse.Namespace) -> int:
     if urgency_path.is_file():
         urgency, found = check_urgency_file(urgency_path)
         problems += found
+    answers_file = folder / ANSWERS_FILE
+    answers = None
+    if answers_file.is_file() and specs:
+        answers, found = check_answers_file(answers_file, specs)
+        problems += found
     if problems:
         for problem in problems:
             print(problem)
@@ -147,6 +153,9 @@ def _check(args: argparse.Namespace) -> int:
     if urgency is not None:
         print(f"{'urgency':<11} v{urgency.version:<3} {pad('call urgency / 来电紧急程度', 36)} "
               f"{len(urgency.dangers)} dangers")
+    if answers is not None:
+        print(f"{'answers':<11} v{answers.version:<3} {pad('answers from words / 话中已答', 36)} "
+              f"{len(answers.answers)} questions' cues")
     print(f"{len(specs)} playbook{'s' * (len(specs) != 1)} OK in {folder}")
     return 0
 

@@ -19,6 +19,7 @@ from dispatch.playbook import Guidance
 
 if TYPE_CHECKING:
     from dispatch.playbook import PlaybookSet
+    from dispatch.playbook.preanswer import PreAnswer
 
 
 class Asking(Calls):
@@ -65,9 +66,45 @@ class Asking(Calls):
                 inc.kind, inc.answers, lang=lang or self.lang, complete=complete)
         return found
 
+    def suggested(self, incident: str) -> list[PreAnswer]:
+        """Answers the caller's words already give, not yet answered, to confirm.
+
+        Read from the words of the incident's calls for its playbook (none before one is
+        applied); nothing is recorded until :meth:`confirm_suggested`.
+        """
+        from dispatch.playbook.preanswer import pre_answers
+
+        inc = self.incident(incident, open_only=False)
+        if not inc.kind or inc.kind not in self.playbooks:
+            return []
+        says = "\n".join(self.board.calls[c].says for c in inc.calls if c in self.board.calls)
+        return [a for a in pre_answers(self.playbooks, inc.kind, says)
+                if a.question not in inc.answers]
+
+    def confirm_suggested(self, by: Operator, incident: str) -> list[PreAnswer]:
+        """Record every suggested answer as the operator confirms it, with its evidence.
+
+        Each is an ``answer_recorded`` with ``source = "words"`` and ``evidence`` (the
+        caller's words), and drives guidance and priority as a typed answer does.
+
+        Returns:
+            The answers recorded (none when nothing was suggested).
+        """
+        self._allow(by, "record_answer", incident)
+        found = self.suggested(incident)
+        for answer in found:
+            self._record_answer(by, incident, answer.question, answer.value,
+                                source="words", evidence=answer.evidence)
+        return found
+
     def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
         """Record the caller's answer (``None``: asked, the caller does not know)."""
         self._allow(by, "record_answer", incident)
+        self._record_answer(by, incident, question, value)
+
+    def _record_answer(self, by: Operator, incident: str, question: str, value: Any,
+                       **origin: Any) -> None:
+        """Record an answer, with ``origin`` kept in the event (``source``, ``evidence``)."""
         inc = self.incident(incident)
         if not inc.kind:
             raise DeskError("apply a playbook before recording answers").say("no_playbook")
@@ -88,7 +125,7 @@ class Asking(Calls):
                 low=asked.lowest if asked else 0,
                 high=asked.max if asked and asked.max is not None else "") from None
         self.record(self.event(EventType.ANSWER_RECORDED, by, incident, question=question,
-                               value=coerced), guard=self.guard(by, incident))
+                               value=coerced, **origin), guard=self.guard(by, incident))
         self._playbook_priority(by, incident)
 
     def _playbook_priority(self, by: Operator, incident: str) -> None:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from dispatch.geo import Place, RoadMap
     from dispatch.model import Event, Service
     from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
+    from dispatch.playbook.preanswer import PreAnswer
 
 
 class LogReader(Protocol):
@@ -108,6 +109,14 @@ class DeskPort(Protocol):
 
     def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
         """Record the caller's answer to a question."""
+        ...
+
+    def suggested(self, incident: str) -> list[PreAnswer]:
+        """Answers the caller's words already give, not yet answered, to confirm."""
+        ...
+
+    def confirm_suggested(self, by: Operator, incident: str) -> list[PreAnswer]:
+        """Record every suggested answer (``source = "words"``, with its evidence)."""
         ...
 
     def give_advice(self, by: Operator, incident: str, advice: str) -> None:

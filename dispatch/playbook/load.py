@@ -32,8 +32,9 @@ from dispatch.playbook.tomlpos import key_lines, line_of
 
 #: The file in a playbook folder that holds the service language, not a playbook.
 SERVICE_FILE = "service.toml"
-#: Files of a playbook folder that are not playbooks (service language, call urgency).
-NOT_PLAYBOOKS = frozenset({SERVICE_FILE, "urgency.toml"})
+#: Files of a playbook folder that are not playbooks (service language, call urgency,
+#: the words that answer questions).
+NOT_PLAYBOOKS = frozenset({SERVICE_FILE, "urgency.toml", "answers.toml"})
 
 #: Question ids (and types, and choices) that drills, call payloads and
 #: integrators rely on (DESIGN "Canonical ids"); playbooks may ask more.

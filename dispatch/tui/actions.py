@@ -220,6 +220,20 @@ class FloorActions(ClosingActions, LookingActions):
         self.draw_pane()
         self.query_one("#answer", Input).focus()
 
+    def action_confirm_suggested(self: FloorScreen) -> None:
+        """Record every answer the caller's words suggest (shown next to its question)."""
+        incident = self._incident()
+        if incident is None or self._guide(incident) is None:
+            return
+        done = self.act(lambda by: self.desk.confirm_suggested(by, incident))
+        if done is None:
+            return
+        if isinstance(done, list) and done:
+            self.notify(t("confirmed_suggested", self.lang, incident=incident, count=len(done)))
+        else:
+            self.notify(t("nothing_suggested", self.lang, incident=incident))
+        self.draw_pane()
+
     def action_advice(self: FloorScreen) -> None:
         """Mark the highlighted advice item as read to the caller; highlight the next due."""
         incident = self._incident()

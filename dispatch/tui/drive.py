@@ -27,6 +27,7 @@ from dispatch.errors import DeskError, LogUnwritable, Refused
 from dispatch.geo import Place, RoadMap
 from dispatch.model import Event, Service
 from dispatch.playbook import Guidance, PhraseHit, PlaybookSet, ServiceLanguage
+from dispatch.playbook.preanswer import PreAnswer
 
 #: Longest stretch of recorded time a replay waits through at speed (quiet hours skip).
 MAX_GAP_S = 60.0
@@ -227,6 +228,14 @@ class ReplayDesk:
         raise Refused(READ_ONLY).say("read_only")
 
     def record_answer(self, by: Operator, incident: str, question: str, value: Any) -> None:
+        """Refused: read only."""
+        raise Refused(READ_ONLY).say("read_only")
+
+    def suggested(self, incident: str) -> list[PreAnswer]:
+        """None: a replay shows what was recorded, not what the words suggest."""
+        return []
+
+    def confirm_suggested(self, by: Operator, incident: str) -> list[PreAnswer]:
         """Refused: read only."""
         raise Refused(READ_ONLY).say("read_only")
 

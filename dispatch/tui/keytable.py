@@ -102,6 +102,12 @@ ACTIONS: tuple[Action, ...] = (
                   "type the answer, Enter records it",
             "zh": "询问下一项（演练与演示中显示来电人回答）；输入回答，回车记录"},
            needs="record_answer", line={"en": "ask", "zh": "询问"}),
+    Action("confirm_suggested", ("y",), ("y",),
+           {"en": "Confirm the suggested answers", "zh": "确认建议回答"},
+           {"en": "record every answer the caller's words suggest (shown as \"suggested\" "
+                  "next to its question)",
+            "zh": "记录来电人话中已给出的全部建议回答（显示在对应问题旁）"},
+           needs="record_answer"),
     Action("advice", ("g",), ("g",),
            {"en": "Mark the highlighted safety advice given", "zh": "标记高亮安全提示已告知"},
            {"en": "mark the highlighted safety advice on the banner as read to the caller",

@@ -314,8 +314,9 @@ class IncidentPane(Vertical):
         known: dict[str, Any] = {}
         for call in (desk.board.calls[c] for c in inc.calls if c in desk.board.calls):
             known.update(call.answers)
+        suggested = {a.question: a for a in desk.suggested(inc.id)}
         return questions_text(desk.playbooks.get(inc.kind), inc, guide, asked, known,
-                              self.lang)
+                              self.lang, suggested)
 
     def _notes(self, inc: IncidentView, tz: tzinfo) -> Text:
         out = Text()

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from dispatch.desk.views import IncidentView, OrderView
 from dispatch.model import Service
+from dispatch.safe import safe_text
 from dispatch.tui.texts import clock_left, duration, label, t
 
 ADVICE_STYLE = "bold black on yellow"
@@ -292,8 +293,10 @@ def waits_on(guide: Any, lang: str) -> dict[str, list[str]]:
 
 
 def questions_text(spec: Any, inc: IncidentView, guide: Any, asked: set[str],
-                   known: Mapping[str, Any], lang: str) -> Text:
-    """Answered questions, then the ones to ask (the next first) with what they may change."""
+                   known: Mapping[str, Any], lang: str,
+                   suggested: Mapping[str, Any] | None = None) -> Text:
+    """Answered questions, then the ones to ask (the next first) with what they may change,
+    and the answers the caller's words suggest (``suggested``: question id → pre-answer)."""
     out = Text(t("pane.questions", lang), style="bold underline")
     for q in spec.questions:
         if q.id in inc.answers:
@@ -312,8 +315,15 @@ def questions_text(spec: Any, inc: IncidentView, guide: Any, asked: set[str],
             out.append("   " + t("pane.caller_answers", lang,
                                  value=show_value(known[q.id], lang, q.choices)),
                        style="bold magenta")
+        if suggested and q.id in suggested:
+            hint = suggested[q.id]
+            out.append("\n     " + t("pane.suggested", lang,
+                                     value=show_value(hint.value, lang, q.choices),
+                                     evidence=safe_text(hint.evidence)), style="bold yellow")
         if q.id in depends:
             out.append("   " + t("pane.may_add", lang,
                                  items=t("pane.sep", lang).join(depends[q.id])),
                        style="dim cyan")
+    if suggested and any(q.id in suggested for q in guide.questions):
+        out.append("\n  " + t("pane.suggested_keys", lang), style="yellow")
     return out
