@@ -60,7 +60,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"warning [{p.rule}] {p}")
     roads = len({s.road for s in data.sections})
     summary = (f"{folder}: {roads} roads, {len(data.sections)} sections, "
-               f"{len(data.jurisdictions)} jurisdictions, {len(data.stations)} stations")
+               f"{len(data.jurisdictions)} jurisdictions, {len(data.stations)} stations"
+               + (f", {len(data.landmarks)} landmarks" if data.landmarks else ""))
     if errors:
         print(f"{summary}: {len(errors)} errors, {len(warnings)} warnings")
         return 1

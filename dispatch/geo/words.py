@@ -1,0 +1,446 @@
+"""Locating what a caller says: landmarks, offsets, directions, spoken stakes, coordinates.
+
+A caller rarely knows the stake.  They say *just past the Xianning service area,
+heading to Wuhan*, ``咸宁北收费站往南两公里``, *in the tunnel after the Dawu exit*,
+``一千零二十四公里``.  :class:`Words` reads such a text into ranked
+:class:`Candidate` places, each with the :class:`Evidence` (which words were taken
+for what).  One clear candidate is the place; several that differ (two landmarks of
+one name, an offset without a direction, a stake that two roads have) are
+:class:`Ambiguous`: the operator picks, nothing is guessed silently.
+
+The texts :meth:`dispatch.geo.RoadMap.locate` reads (stake texts, ``lat,lon``) are
+read by it first, exactly as before; the rest comes here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from dispatch.errors import GeoError
+from dispatch.geo import stake as st
+from dispatch.geo.landmarks import KIND_WORDS, Landmark, fold
+from dispatch.geo.place import Heading, Place
+from dispatch.geo.saying import find_coords, numerals
+from dispatch.model import format_stake
+
+if TYPE_CHECKING:
+    from dispatch.geo.roadmap import RoadMap
+
+#: "The tunnel after the exit" looks this far along the road for the tunnel (km).
+SEEK_KM = 10.0
+#: Candidates this close (km) on one road and carriageway are one place.
+SAME_KM = 0.3
+#: The best candidate is the place when it scores this much above the next.
+CLEAR_MARGIN = 0.25
+
+_CJK = "\u4e00-\u9fff"
+_ZH_COMPASS = re.compile(
+    rf"(?:往|向|朝)\s*([东南西北])(?:方向|边|面|走|开|行)?(?=[^{_CJK}]|$|方向|边|面|走|开|行)"
+    r"|(北上|南下)|([东南西北])(?:行|向)(?:车道|方向|线)"
+)
+_ZH_TOWARDS = re.compile(
+    rf"(?:开往|驶往|前往|去往|往|向|朝|去)\s*([{_CJK}]{{2,8}}?)(?:的?方向|那边|那头)"
+    rf"|((?![往向朝去开驶前])[{_CJK}]{{2,6}}?)方向"
+)
+_EN_COMPASS = re.compile(
+    r"\b(north|south|east|west)(?:\s?bound|wards?)\b"
+    r"|\b(?:heading|going|driving|travelling|traveling|headed)\s+(north|south|east|west)\b"
+)
+_EN_TOWARDS = re.compile(
+    r"\b(?:towards?|heading\s+(?:to|for|towards?)|headed\s+(?:to|for)|going\s+to|"
+    r"driving\s+to|on\s+the\s+way\s+to|bound\s+for|in\s+the\s+direction\s+of|direction\s+of)"
+    r"\s+(?:the\s+)?([a-z][a-z']*)|\b([a-z][a-z']*)\s+bound\b"
+)
+_TOWARDS_BEFORE = re.compile(
+    r"(?:\b(?:towards?|heading\s+(?:to|for|towards?)|going\s+to|bound\s+for)\s+(?:the\s+)?"
+    r"|(?:开往|驶往|前往|往|向|朝|去))\s*$"
+)
+_AFTER = re.compile(r"\b(?:just\s+)?(?:past|after|beyond|passed)\b|过了|经过|之后|以后|后面|过")
+_BEFORE = re.compile(r"\b(?:before|short\s+of|approaching|coming\s+up\s+to)\b"
+                     r"|还没到|没到|快到|之前|以前")
+_DIST = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(公里|千米|kilometres?|kilometers?|km|k|米|metres?|meters?"
+    r"|m|英里|miles?)(?![a-z])"
+)
+_KM_FIRST = re.compile(r"(?<![\d.]\s)(?<![\d.])(?<![a-z])km\s*(\d{1,5}(?:\.\d+)?)(?![\d.])")
+_CODE = re.compile(r"(?<![a-z0-9])([gs]\d{1,4}(?:[a-z]\d{1,2})?)(?![0-9a-z])")
+_UNIT_KM = {"米": 0.001, "metre": 0.001, "metres": 0.001, "meter": 0.001, "meters": 0.001,
+            "m": 0.001, "英里": 1.609344, "mile": 1.609344, "miles": 1.609344}
+
+
+class Ambiguous(GeoError):
+    """The text fits several places that differ: the candidates, best first.
+
+    Attributes:
+        candidates: The ranked :class:`Candidate` places.
+    """
+
+    def __init__(self, message: str, candidates: Sequence[Candidate]) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Which words were taken for what (``"咸宁服务区"`` → a landmark)."""
+
+    words: str
+    means: str
+
+    def to_json(self) -> dict[str, str]:
+        """``{"words", "means"}``."""
+        return {"words": self.words, "means": self.means}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place a text may mean, with its score (0–1) and evidence."""
+
+    place: Place
+    score: float
+    evidence: tuple[Evidence, ...]
+    landmark: Landmark | None = None
+    #: A text that places exactly this candidate (what choosing it types).
+    pick: str = ""
+
+    def label(self, lang: str = "en") -> str:
+        """One line for a list to choose from: stake, direction, what it is near."""
+        p = self.place
+        head = f"{p.road} {p.stake}" if p.road else f"{p.lat:.5f},{p.lon:.5f}"
+        if p.direction:
+            parts = [d.strip() for d in p.direction.split(" / ")]
+            head += " " + (parts[0] if lang == "zh" or len(parts) == 1 else parts[-1])
+        if self.landmark is not None:
+            head += f" ({self.landmark.names.zh if lang == 'zh' else self.landmark.names.en})"
+        return head
+
+    def to_json(self) -> dict[str, Any]:
+        """The place's JSON with ``score``, ``landmark``, ``pick`` and ``evidence``."""
+        lm = self.landmark
+        return {
+            **self.place.to_json(),
+            "score": round(self.score, 3),
+            "landmark": None if lm is None else {
+                "id": lm.id, "kind": lm.kind, "name": {"en": lm.names.en, "zh": lm.names.zh},
+                "road": lm.road, "km": lm.km, "side": lm.side},
+            "pick": self.pick,
+            "evidence": [e.to_json() for e in self.evidence],
+        }
+
+
+@dataclass
+class _Said:
+    """The direction and relation words of a text."""
+
+    compass: str | None = None
+    towards: str | None = None
+    updown: str | None = None
+    words: list[str] = field(default_factory=list)
+    after: bool | None = None  # True past/after, False before, None not said
+    offset_km: float | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def _alternation(words: list[str]) -> re.Pattern[str] | None:
+    """One pattern for many names, longest first; Latin names stand as whole words."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        pat = re.escape(w)
+        if w[:1].isascii() and w[:1].isalnum():
+            pat = r"(?<![a-z0-9])" + pat
+        if w[-1:].isascii() and w[-1:].isalnum():
+            pat += r"(?![a-z0-9])"
+        parts.append(pat)
+    return re.compile("|".join(parts)) if parts else None
+
+
+def _blank(text: str, m: re.Match[str]) -> str:
+    return text[: m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+
+
+class Words:
+    """The words locator of one :class:`~dispatch.geo.RoadMap` (built once, then fast)."""
+
+    def __init__(self, roadmap: RoadMap) -> None:
+        self.map = roadmap
+        self.landmarks: tuple[Landmark, ...] = roadmap.net.landmarks
+        self._by_word: dict[str, list[Landmark]] = {}
+        for lm in self.landmarks:
+            for w in lm.words:
+                self._by_word.setdefault(fold(w), []).append(lm)
+        self._lm_re = _alternation(list(self._by_word))
+        self._roads = {fold(a): code for a, code in roadmap._aliases}
+        self._road_re = _alternation(list(self._roads))
+        kinds = [(fold(w), k) for k, ws in KIND_WORDS.items() for w in ws if k in
+                 ("tunnel", "bridge", "service_area", "toll_station", "exit", "interchange")]
+        self._kind_of = dict(kinds)
+        self._kind_re = _alternation([w for w, _k in kinds])
+
+    # -- the public answer ----------------------------------------------------------------
+
+    def candidates(self, text: str) -> list[Candidate]:
+        """Every place the text may mean, best first (one, if it is clear).
+
+        Raises:
+            GeoError: Nothing in the text places it (the message says why).
+        """
+        try:
+            place = self.map.locate(text)
+        except GeoError as exc:
+            first: GeoError = exc
+        else:
+            what = "coordinates" if place.distance_m or not place.road else (
+                f"stake text: {place.road} {place.stake}")
+            ev = [Evidence(text.strip(), what)]
+            if place.direction:
+                ev.append(Evidence(place.direction, f"direction: {place.heading or 'as said'}"))
+            return [Candidate(place, 1.0, tuple(ev), pick=text.strip())]
+        found = self._read(text)
+        if found is None:
+            if str(first).startswith("unknown road"):
+                raise GeoError(
+                    f"cannot place {text.strip()!r}: no stake, landmark or coordinates in it "
+                    f"(say 'G4 K1024+300', '咸宁服务区往武汉方向2公里' or '30.1,114.3')"
+                ) from None
+            raise first
+        return _rank(found)
+
+    def place(self, text: str) -> Place:
+        """The one place the text means.
+
+        Raises:
+            Ambiguous: Several candidates (``.candidates``, best first).
+            GeoError: Nothing places it.
+        """
+        found = self.candidates(text)
+        if len(found) == 1 or found[0].score - found[1].score >= CLEAR_MARGIN:
+            return found[0].place
+        shown = "; ".join(f"{i}) {c.label()}" for i, c in enumerate(found[:9], 1))
+        raise Ambiguous(f"{text.strip()!r} may be {len(found)} places: {shown}", found)
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def _read(self, text: str) -> list[Candidate] | None:
+        raw = st.normalise(text)
+        coords = find_coords(raw)
+        if coords is not None:
+            lat, lon, said = coords
+            place = self.map.locate_point(lat, lon, text=text)
+            return [Candidate(place, 1.0, (Evidence(said, "coordinates"),),
+                              pick=f"{lat:.6f},{lon:.6f}")]
+        t = fold(numerals(raw))
+        marks: list[tuple[str, list[Landmark], bool]] = []  # (words, landmarks, is target)
+        if self._lm_re is not None:
+            for m in self._lm_re.finditer(t):
+                target = bool(_TOWARDS_BEFORE.search(t[: m.start()]))
+                marks.append((m.group(0), self._by_word[m.group(0)], target))
+            t = self._lm_re.sub(lambda m: " " * len(m.group(0)), t)
+        evidence: list[Evidence] = []
+        road = self._road(t, evidence)
+        if self._road_re is not None:
+            t = self._road_re.sub(" ", t)
+        t = _CODE.sub(" ", t)
+        kms = []
+        for pattern in (st._K_PLUS, st._K_ONLY, _KM_FIRST) + (() if marks else (st._KM_WORD,)):
+            for m in pattern.finditer(t):
+                metres = m.group(2) if pattern in (st._K_PLUS, st._KM_WORD) else None
+                kms.append(float(m.group(1)) + (float(metres) / 1000 if metres else 0.0))
+                evidence.append(Evidence(m.group(0).strip(), f"stake {format_stake(kms[-1])}"))
+            t = pattern.sub(" ", t)
+        said = _directions(t)
+        refs = [m for m in marks if not m[2]] or marks
+        if refs:
+            targets = [m for m in marks if m[2] and m is not refs[0]]
+            return self._from_landmark(text, refs[0], targets, road, said, t, evidence)
+        if kms:
+            if len(set(kms)) > 1:
+                raise GeoError(f"{text.strip()!r} holds more than one stake number")
+            return self._from_stake(text, road, kms[0], said, evidence)
+        return None
+
+    def _road(self, t: str, evidence: list[Evidence]) -> str | None:
+        named = [(m.group(1).upper(), m.group(0)) for m in _CODE.finditer(t)]
+        if self._road_re is not None:
+            named += [(self._roads[m.group(0)], m.group(0)) for m in self._road_re.finditer(t)]
+        codes = list(dict.fromkeys(c for c, _w in named))
+        if len(codes) > 1:
+            raise GeoError(f"the words name more than one road: {', '.join(codes)}")
+        if not codes:
+            return None
+        if codes[0] not in self.map.roads:
+            raise GeoError(f"unknown road {codes[0]!r}; this map has "
+                           f"{', '.join(self.map.roads)}")
+        evidence += [Evidence(w.strip(), f"road {c}") for c, w in named]
+        return codes[0]
+
+    def _heading(self, road: str, km: float, said: _Said) -> tuple[Heading | None, list[str]]:
+        if not (said.compass or said.towards or said.updown):
+            return None, []
+        s = self.map.net.find_section(road, km)
+        q = st.StakeText(road=road, km=km, direction=" ".join(said.words) or None,
+                         compass=said.compass, towards=said.towards, updown=said.updown)
+        return self.map._resolve_heading(s, q)
+
+    def _from_stake(self, text: str, road: str | None, km: float, said: _Said,
+                    evidence: list[Evidence]) -> list[Candidate]:
+        roads = [road] if road else [
+            r.code for r in self.map.roads.values()
+            if any(s.km_min - 0.0005 <= km <= s.km_max + 0.0005 for s in r.sections)]
+        if not roads:
+            raise GeoError(f"no road of this map has the stake {format_stake(km)} "
+                           f"in {text.strip()!r}")
+        out = []
+        for code in roads:
+            heading, notes = self._heading(code, km, said)
+            direction = " ".join(said.words) or None
+            place = self.map.point_at(code, km, heading=heading, direction=direction,
+                                      text=text, notes=notes)
+            ev = [*evidence, *said.evidence]
+            if not road:
+                ev.append(Evidence(format_stake(km), f"no road said: {code} has this stake"))
+            out.append(Candidate(place, 1.0 if road else 0.6, tuple(ev), pick=self._pick(place)))
+        return out
+
+    def _from_landmark(self, text: str, ref: tuple[str, list[Landmark], bool],
+                       targets: list[tuple[str, list[Landmark], bool]], road: str | None,
+                       said: _Said, rest: str, evidence: list[Evidence]) -> list[Candidate]:
+        words, group, _t = ref
+        pool = [lm for lm in group if road is None or lm.road == road]
+        if not pool:
+            raise GeoError(f"{words!r} is not on {road} in this map")
+        seek = None
+        if self._kind_re is not None:
+            for m in self._kind_re.finditer(rest):
+                kind = self._kind_of[m.group(0)]
+                if kind not in {lm.kind for lm in pool}:
+                    seek = (m.group(0), kind)
+                    break
+        out: list[Candidate] = []
+        for lm in pool:
+            ev = [*evidence, Evidence(words, f"{lm.kind.replace('_', ' ')} {lm.id} "
+                                             f"({lm.road} {format_stake(lm.km)})")]
+            heading, notes = self._heading(lm.road, lm.km, said)
+            ev += said.evidence
+            for tw, tgroup, _x in targets:
+                tl = next((x for x in tgroup if x.road == lm.road), None)
+                if tl is not None and abs(tl.km - lm.km) > 0.05:
+                    heading = "increasing" if tl.km > lm.km else "decreasing"
+                    ev.append(Evidence(tw, f"direction: towards {tl.id} ({heading} stake)"))
+                    break
+            score = 1.0
+            if heading is None and lm.side != "both" and seek is None:
+                heading = lm.side  # type: ignore[assignment]
+                ev.append(Evidence(words, f"serves the {lm.side}-stake carriageway only"))
+            elif heading is not None and lm.side not in ("both", heading):
+                score -= 0.5
+                notes.append(f"{lm.id} serves the other carriageway ({lm.side} stake)")
+            if seek is not None:
+                out += self._seek(text, lm, seek, heading, said, ev, score)
+                continue
+            off = said.offset_km or 0.0
+            sign = -1.0 if said.after is False else 1.0
+            if off and heading is None:
+                for h in ("increasing", "decreasing"):
+                    km = lm.km + (sign * off if h == "increasing" else -sign * off)
+                    why = f"no direction said: {off:g} km either way of {lm.names.en}"
+                    out += self._at(text, lm, km, None, [*notes, why],
+                                    [*ev, Evidence(f"{off:g} km", f"offset, {h} stake")], 0.5)
+                continue
+            step = sign * off * (1.0 if heading == "increasing" else -1.0)
+            out += self._at(text, lm, lm.km + step, heading, notes, ev, score,
+                            direction=" ".join(said.words) or None)
+        if not out:
+            raise GeoError(f"{text.strip()!r}: that is beyond the ends of the road on this map")
+        return out
+
+    def _seek(self, text: str, lm: Landmark, seek: tuple[str, str], heading: Heading | None,
+              said: _Said, ev: list[Evidence], score: float) -> list[Candidate]:
+        """The next landmark of a kind from ``lm`` ("the tunnel after the Dawu exit")."""
+        words, kind = seek
+        ahead = -1.0 if said.after is False else 1.0
+        ways = [heading] if heading else ["increasing", "decreasing"]
+        out = []
+        for way in ways:
+            sign = ahead * (1.0 if way == "increasing" else -1.0)
+            near = [x for x in self.landmarks if x.road == lm.road and x.kind == kind
+                    and 0 < (x.km - lm.km) * sign <= SEEK_KM]
+            if not near:
+                continue
+            x = min(near, key=lambda x: abs(x.km - lm.km))
+            notes = [] if heading else [f"direction taken from where the {kind} is"]
+            out += self._at(text, x, x.km, way, notes,  # type: ignore[arg-type]
+                            [*ev, Evidence(words, f"the next {kind} ({x.id})")],
+                            score - 0.01 * abs(x.km - lm.km))
+        return out
+
+    def _at(self, text: str, lm: Landmark, km: float, heading: Heading | None,
+            notes: list[str], ev: list[Evidence], score: float,
+            direction: str | None = None) -> list[Candidate]:
+        try:
+            place = self.map.point_at(lm.road, km, heading=heading, direction=direction,
+                                      text=text, notes=notes)
+        except GeoError:
+            return []  # an offset beyond the road's end: not a place this map has
+        return [Candidate(place, score, tuple(ev), lm, self._pick(place))]
+
+    def _pick(self, place: Place) -> str:
+        """A stake text :meth:`RoadMap.locate` reads back to this very place."""
+        text = f"{place.road} {place.stake}"
+        if place.heading and place.section:
+            sec = self.map.section(place.section)
+            names = sec.towards_increasing if place.heading == "increasing" else (
+                sec.towards_decreasing)
+            if names and names.en:
+                text += f" towards {names.en}"
+        return text
+
+
+def _directions(t: str) -> _Said:
+    """Direction, relation and offset words of a (masked) text."""
+    said = _Said()
+    for pattern, kind in ((_ZH_COMPASS, "compass"), (_EN_COMPASS, "compass"),
+                          (st._UPDOWN, "updown"), (_ZH_TOWARDS, "towards"),
+                          (_EN_TOWARDS, "towards")):
+        for m in pattern.finditer(t):
+            value = next(g for g in m.groups() if g)
+            if kind == "compass":
+                value = {"北上": "north", "南下": "south"}.get(value, value)
+                value = {"北": "north", "南": "south", "东": "east", "西": "west"}.get(
+                    value, value)
+                said.compass = said.compass or value
+            elif kind == "updown":
+                said.updown = said.updown or value
+            elif value in ("north", "south", "east", "west"):
+                said.compass = said.compass or value
+            else:
+                said.towards = said.towards or value.removesuffix("市")
+            said.words.append(m.group(0).strip())
+            said.evidence.append(Evidence(m.group(0).strip(), f"direction: {value}"))
+        t = pattern.sub(" ", t)
+    rel = sorted([(m.start(), True, m.group(0)) for m in _AFTER.finditer(t)]
+                 + [(m.start(), False, m.group(0)) for m in _BEFORE.finditer(t)])
+    if rel:
+        said.after = rel[0][1]
+        said.evidence.append(Evidence(rel[0][2].strip(), "after" if rel[0][1] else "before"))
+    m = _DIST.search(t)
+    if m:
+        said.offset_km = float(m.group(1)) * _UNIT_KM.get(m.group(2), 1.0)
+        said.evidence.append(Evidence(m.group(0).strip(), f"offset {said.offset_km:g} km"))
+    return said
+
+
+def _rank(found: list[Candidate]) -> list[Candidate]:
+    """Best first; candidates that are one place (same road and carriageway, close) merged."""
+    found = sorted(found, key=lambda c: -c.score)
+    out: list[Candidate] = []
+    for c in found:
+        p = c.place
+        if any(o.place.road == p.road and o.place.heading == p.heading
+               and o.place.km is not None and p.km is not None
+               and abs(o.place.km - p.km) < SAME_KM for o in out):
+            continue
+        out.append(c)
+    return out
