@@ -136,29 +136,29 @@ class RoadMap:
             return self.locate_point(*latlon, text=text)
         return self.parse_stake(text)
 
+    @property
+    def words(self) -> Words:
+        """The locator of a caller's words (:mod:`dispatch.geo.words`), built on first use."""
+        if self._words is None:
+            self._words = Words(self)
+        return self._words
+
     def candidates(self, text: str) -> list[Candidate]:
         """Every place a caller's words may mean, best first, with the evidence.
-
-        Reads what :meth:`locate` reads and more: landmarks with offsets and
-        directions, spoken numbers, degree-minute coordinates (:mod:`dispatch.geo.words`).
 
         Raises:
             GeoError: Nothing in the text places it.
         """
-        if self._words is None:
-            self._words = Words(self)
-        return self._words.candidates(text)
+        return self.words.candidates(text)
 
     def locate_text(self, text: str) -> Place:
-        """The one place a caller's words mean.
+        """The one place a caller's words mean (what :meth:`locate` reads, and more).
 
         Raises:
             Ambiguous: Several places differ (``.candidates``, best first).
             GeoError: Nothing in the text places it.
         """
-        if self._words is None:
-            self._words = Words(self)
-        return self._words.place(text)
+        return self.words.place(text)
 
     @property
     def landmarks(self) -> tuple:

@@ -10,8 +10,11 @@ anywhere in a text: ``30.1,114.3``, ``30°06'N 114°18'E``, ``N30 06.0 E114 18.0
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from dispatch.errors import GeoError
+from dispatch.geo import stake as st
+from dispatch.geo.place import Evidence
 
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
@@ -125,3 +128,85 @@ def _dms(d: str, m: str | None, s: str | None, text: str) -> float:
     if minutes >= 60 or seconds >= 60:
         raise GeoError(f"{d}° {m}′ {s or ''} in {text!r}: minutes and seconds must be < 60")
     return float(d) + minutes / 60 + seconds / 3600
+
+
+# -- directions, relations, offsets -------------------------------------------------------
+
+_CJK = "\u4e00-\u9fff"
+_ZH_COMPASS = re.compile(
+    rf"(?:往|向|朝)\s*([东南西北])(?:方向|边|面|走|开|行)?(?=[^{_CJK}]|$|方向|边|面|走|开|行)"
+    r"|(北上|南下)|([东南西北])(?:行|向)(?:车道|方向|线)"
+)
+_ZH_TOWARDS = re.compile(
+    rf"(?:开往|驶往|前往|去往|往|向|朝|去)\s*([{_CJK}]{{2,8}}?)(?:的?方向|那边|那头)"
+    rf"|((?![往向朝去开驶前])[{_CJK}]{{2,6}}?)方向"
+)
+_EN_COMPASS = re.compile(
+    r"\b(north|south|east|west)(?:\s?bound|wards?)\b"
+    r"|\b(?:heading|going|driving|travelling|traveling|headed)\s+(north|south|east|west)\b"
+)
+_EN_TOWARDS = re.compile(
+    r"\b(?:towards?|heading\s+(?:to|for|towards?)|headed\s+(?:to|for)|going\s+to|"
+    r"driving\s+to|on\s+the\s+way\s+to|bound\s+for|in\s+the\s+direction\s+of|direction\s+of)"
+    r"\s+(?:the\s+)?([a-z][a-z']*)|\b([a-z][a-z']*)\s+bound\b"
+)
+TOWARDS_BEFORE = re.compile(
+    r"(?:\b(?:towards?|heading\s+(?:to|for|towards?)|going\s+to|bound\s+for)\s+(?:the\s+)?"
+    r"|(?:开往|驶往|前往|往|向|朝|去))\s*$"
+)
+_AFTER = re.compile(r"\b(?:just\s+)?(?:past|after|beyond|passed)\b|过了|经过|之后|以后|后面|过")
+_BEFORE = re.compile(r"\b(?:before|short\s+of|approaching|coming\s+up\s+to)\b"
+                     r"|还没到|没到|快到|之前|以前")
+_DIST = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(公里|千米|kilometres?|kilometers?|km|k|米|metres?|meters?"
+    r"|m|英里|miles?)(?![a-z])"
+)
+_UNIT_KM = {"米": 0.001, "metre": 0.001, "metres": 0.001, "meter": 0.001, "meters": 0.001,
+            "m": 0.001, "英里": 1.609344, "mile": 1.609344, "miles": 1.609344}
+
+
+@dataclass
+class Said:
+    """The direction and relation words of a text."""
+
+    compass: str | None = None
+    towards: str | None = None
+    updown: str | None = None
+    words: list[str] = field(default_factory=list)
+    after: bool | None = None  # True past/after, False before, None not said
+    offset_km: float | None = None
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def directions(t: str) -> Said:
+    """Direction, relation and offset words of a (masked) text."""
+    said = Said()
+    for pattern, kind in ((_ZH_COMPASS, "compass"), (_EN_COMPASS, "compass"),
+                          (st._UPDOWN, "updown"), (_ZH_TOWARDS, "towards"),
+                          (_EN_TOWARDS, "towards")):
+        for m in pattern.finditer(t):
+            value = next(g for g in m.groups() if g)
+            if kind == "compass":
+                value = {"北上": "north", "南下": "south"}.get(value, value)
+                value = {"北": "north", "南": "south", "东": "east", "西": "west"}.get(
+                    value, value)
+                said.compass = said.compass or value
+            elif kind == "updown":
+                said.updown = said.updown or value
+            elif value in ("north", "south", "east", "west"):
+                said.compass = said.compass or value
+            else:
+                said.towards = said.towards or value.removesuffix("市")
+            said.words.append(m.group(0).strip())
+            said.evidence.append(Evidence(m.group(0).strip(), f"direction: {value}"))
+        t = pattern.sub(" ", t)
+    rel = sorted([(m.start(), True, m.group(0)) for m in _AFTER.finditer(t)]
+                 + [(m.start(), False, m.group(0)) for m in _BEFORE.finditer(t)])
+    if rel:
+        said.after = rel[0][1]
+        said.evidence.append(Evidence(rel[0][2].strip(), "after" if rel[0][1] else "before"))
+    m = _DIST.search(t)
+    if m:
+        said.offset_km = float(m.group(1)) * _UNIT_KM.get(m.group(2), 1.0)
+        said.evidence.append(Evidence(m.group(0).strip(), f"offset {said.offset_km:g} km"))
+    return said

@@ -15,15 +15,14 @@ read by it first, exactly as before; the rest comes here.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from dispatch.errors import GeoError
 from dispatch.geo import stake as st
 from dispatch.geo.landmarks import KIND_WORDS, Landmark, fold
-from dispatch.geo.place import Heading, Place
-from dispatch.geo.saying import find_coords, numerals
+from dispatch.geo.network import geodesic_m
+from dispatch.geo.place import Ambiguous, Candidate, Evidence, Heading, Place
+from dispatch.geo.saying import TOWARDS_BEFORE, Said, directions, find_coords, numerals
 from dispatch.model import format_stake
 
 if TYPE_CHECKING:
@@ -36,112 +35,8 @@ SAME_KM = 0.3
 #: The best candidate is the place when it scores this much above the next.
 CLEAR_MARGIN = 0.25
 
-_CJK = "\u4e00-\u9fff"
-_ZH_COMPASS = re.compile(
-    rf"(?:往|向|朝)\s*([东南西北])(?:方向|边|面|走|开|行)?(?=[^{_CJK}]|$|方向|边|面|走|开|行)"
-    r"|(北上|南下)|([东南西北])(?:行|向)(?:车道|方向|线)"
-)
-_ZH_TOWARDS = re.compile(
-    rf"(?:开往|驶往|前往|去往|往|向|朝|去)\s*([{_CJK}]{{2,8}}?)(?:的?方向|那边|那头)"
-    rf"|((?![往向朝去开驶前])[{_CJK}]{{2,6}}?)方向"
-)
-_EN_COMPASS = re.compile(
-    r"\b(north|south|east|west)(?:\s?bound|wards?)\b"
-    r"|\b(?:heading|going|driving|travelling|traveling|headed)\s+(north|south|east|west)\b"
-)
-_EN_TOWARDS = re.compile(
-    r"\b(?:towards?|heading\s+(?:to|for|towards?)|headed\s+(?:to|for)|going\s+to|"
-    r"driving\s+to|on\s+the\s+way\s+to|bound\s+for|in\s+the\s+direction\s+of|direction\s+of)"
-    r"\s+(?:the\s+)?([a-z][a-z']*)|\b([a-z][a-z']*)\s+bound\b"
-)
-_TOWARDS_BEFORE = re.compile(
-    r"(?:\b(?:towards?|heading\s+(?:to|for|towards?)|going\s+to|bound\s+for)\s+(?:the\s+)?"
-    r"|(?:开往|驶往|前往|往|向|朝|去))\s*$"
-)
-_AFTER = re.compile(r"\b(?:just\s+)?(?:past|after|beyond|passed)\b|过了|经过|之后|以后|后面|过")
-_BEFORE = re.compile(r"\b(?:before|short\s+of|approaching|coming\s+up\s+to)\b"
-                     r"|还没到|没到|快到|之前|以前")
-_DIST = re.compile(
-    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(公里|千米|kilometres?|kilometers?|km|k|米|metres?|meters?"
-    r"|m|英里|miles?)(?![a-z])"
-)
 _KM_FIRST = re.compile(r"(?<![\d.]\s)(?<![\d.])(?<![a-z])km\s*(\d{1,5}(?:\.\d+)?)(?![\d.])")
 _CODE = re.compile(r"(?<![a-z0-9])([gs]\d{1,4}(?:[a-z]\d{1,2})?)(?![0-9a-z])")
-_UNIT_KM = {"米": 0.001, "metre": 0.001, "metres": 0.001, "meter": 0.001, "meters": 0.001,
-            "m": 0.001, "英里": 1.609344, "mile": 1.609344, "miles": 1.609344}
-
-
-class Ambiguous(GeoError):
-    """The text fits several places that differ: the candidates, best first.
-
-    Attributes:
-        candidates: The ranked :class:`Candidate` places.
-    """
-
-    def __init__(self, message: str, candidates: Sequence[Candidate]) -> None:
-        super().__init__(message)
-        self.candidates = list(candidates)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Which words were taken for what (``"咸宁服务区"`` → a landmark)."""
-
-    words: str
-    means: str
-
-    def to_json(self) -> dict[str, str]:
-        """``{"words", "means"}``."""
-        return {"words": self.words, "means": self.means}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """One place a text may mean, with its score (0–1) and evidence."""
-
-    place: Place
-    score: float
-    evidence: tuple[Evidence, ...]
-    landmark: Landmark | None = None
-    #: A text that places exactly this candidate (what choosing it types).
-    pick: str = ""
-
-    def label(self, lang: str = "en") -> str:
-        """One line for a list to choose from: stake, direction, what it is near."""
-        p = self.place
-        head = f"{p.road} {p.stake}" if p.road else f"{p.lat:.5f},{p.lon:.5f}"
-        if p.direction:
-            parts = [d.strip() for d in p.direction.split(" / ")]
-            head += " " + (parts[0] if lang == "zh" or len(parts) == 1 else parts[-1])
-        if self.landmark is not None:
-            head += f" ({self.landmark.names.zh if lang == 'zh' else self.landmark.names.en})"
-        return head
-
-    def to_json(self) -> dict[str, Any]:
-        """The place's JSON with ``score``, ``landmark``, ``pick`` and ``evidence``."""
-        lm = self.landmark
-        return {
-            **self.place.to_json(),
-            "score": round(self.score, 3),
-            "landmark": None if lm is None else {
-                "id": lm.id, "kind": lm.kind, "name": {"en": lm.names.en, "zh": lm.names.zh},
-                "road": lm.road, "km": lm.km, "side": lm.side},
-            "pick": self.pick,
-            "evidence": [e.to_json() for e in self.evidence],
-        }
-
-
-@dataclass
-class _Said:
-    """The direction and relation words of a text."""
-
-    compass: str | None = None
-    towards: str | None = None
-    updown: str | None = None
-    words: list[str] = field(default_factory=list)
-    after: bool | None = None  # True past/after, False before, None not said
-    offset_km: float | None = None
-    evidence: list[Evidence] = field(default_factory=list)
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
@@ -221,6 +116,24 @@ class Words:
         shown = "; ".join(f"{i}) {c.label()}" for i, c in enumerate(found[:9], 1))
         raise Ambiguous(f"{text.strip()!r} may be {len(found)} places: {shown}", found)
 
+    def disagreement(self, place: Place, text: str, limit_km: float = 2.0) -> dict | None:
+        """What the words say, if it is more than ``limit_km`` from ``place`` (else ``None``).
+
+        Words that place nothing agree with everything.  When they fit several places,
+        the nearest one counts.
+        """
+        try:
+            found = self.candidates(text)
+        except GeoError:
+            return None
+        far = [(geodesic_m(place.lat, place.lon, c.place.lat, c.place.lon), c) for c in found]
+        metres, best = min(far, key=lambda x: x[0])
+        if metres <= limit_km * 1000:
+            return None
+        return {"place": best.label(), "road": best.place.road, "stake": best.place.stake,
+                "distance_km": round(metres / 1000, 1),
+                "evidence": [e.to_json() for e in best.evidence]}
+
     # -- reading ----------------------------------------------------------------------------
 
     def _read(self, text: str) -> list[Candidate] | None:
@@ -235,7 +148,7 @@ class Words:
         marks: list[tuple[str, list[Landmark], bool]] = []  # (words, landmarks, is target)
         if self._lm_re is not None:
             for m in self._lm_re.finditer(t):
-                target = bool(_TOWARDS_BEFORE.search(t[: m.start()]))
+                target = bool(TOWARDS_BEFORE.search(t[: m.start()]))
                 marks.append((m.group(0), self._by_word[m.group(0)], target))
             t = self._lm_re.sub(lambda m: " " * len(m.group(0)), t)
         evidence: list[Evidence] = []
@@ -250,7 +163,7 @@ class Words:
                 kms.append(float(m.group(1)) + (float(metres) / 1000 if metres else 0.0))
                 evidence.append(Evidence(m.group(0).strip(), f"stake {format_stake(kms[-1])}"))
             t = pattern.sub(" ", t)
-        said = _directions(t)
+        said = directions(t)
         refs = [m for m in marks if not m[2]] or marks
         if refs:
             targets = [m for m in marks if m[2] and m is not refs[0]]
@@ -276,7 +189,7 @@ class Words:
         evidence += [Evidence(w.strip(), f"road {c}") for c, w in named]
         return codes[0]
 
-    def _heading(self, road: str, km: float, said: _Said) -> tuple[Heading | None, list[str]]:
+    def _heading(self, road: str, km: float, said: Said) -> tuple[Heading | None, list[str]]:
         if not (said.compass or said.towards or said.updown):
             return None, []
         s = self.map.net.find_section(road, km)
@@ -284,7 +197,7 @@ class Words:
                          compass=said.compass, towards=said.towards, updown=said.updown)
         return self.map._resolve_heading(s, q)
 
-    def _from_stake(self, text: str, road: str | None, km: float, said: _Said,
+    def _from_stake(self, text: str, road: str | None, km: float, said: Said,
                     evidence: list[Evidence]) -> list[Candidate]:
         roads = [road] if road else [
             r.code for r in self.map.roads.values()
@@ -306,7 +219,7 @@ class Words:
 
     def _from_landmark(self, text: str, ref: tuple[str, list[Landmark], bool],
                        targets: list[tuple[str, list[Landmark], bool]], road: str | None,
-                       said: _Said, rest: str, evidence: list[Evidence]) -> list[Candidate]:
+                       said: Said, rest: str, evidence: list[Evidence]) -> list[Candidate]:
         words, group, _t = ref
         pool = [lm for lm in group if road is None or lm.road == road]
         if not pool:
@@ -357,7 +270,7 @@ class Words:
         return out
 
     def _seek(self, text: str, lm: Landmark, seek: tuple[str, str], heading: Heading | None,
-              said: _Said, ev: list[Evidence], score: float) -> list[Candidate]:
+              said: Said, ev: list[Evidence], score: float) -> list[Candidate]:
         """The next landmark of a kind from ``lm`` ("the tunnel after the Dawu exit")."""
         words, kind = seek
         ahead = -1.0 if said.after is False else 1.0
@@ -396,40 +309,6 @@ class Words:
             if names and names.en:
                 text += f" towards {names.en}"
         return text
-
-
-def _directions(t: str) -> _Said:
-    """Direction, relation and offset words of a (masked) text."""
-    said = _Said()
-    for pattern, kind in ((_ZH_COMPASS, "compass"), (_EN_COMPASS, "compass"),
-                          (st._UPDOWN, "updown"), (_ZH_TOWARDS, "towards"),
-                          (_EN_TOWARDS, "towards")):
-        for m in pattern.finditer(t):
-            value = next(g for g in m.groups() if g)
-            if kind == "compass":
-                value = {"北上": "north", "南下": "south"}.get(value, value)
-                value = {"北": "north", "南": "south", "东": "east", "西": "west"}.get(
-                    value, value)
-                said.compass = said.compass or value
-            elif kind == "updown":
-                said.updown = said.updown or value
-            elif value in ("north", "south", "east", "west"):
-                said.compass = said.compass or value
-            else:
-                said.towards = said.towards or value.removesuffix("市")
-            said.words.append(m.group(0).strip())
-            said.evidence.append(Evidence(m.group(0).strip(), f"direction: {value}"))
-        t = pattern.sub(" ", t)
-    rel = sorted([(m.start(), True, m.group(0)) for m in _AFTER.finditer(t)]
-                 + [(m.start(), False, m.group(0)) for m in _BEFORE.finditer(t)])
-    if rel:
-        said.after = rel[0][1]
-        said.evidence.append(Evidence(rel[0][2].strip(), "after" if rel[0][1] else "before"))
-    m = _DIST.search(t)
-    if m:
-        said.offset_km = float(m.group(1)) * _UNIT_KM.get(m.group(2), 1.0)
-        said.evidence.append(Evidence(m.group(0).strip(), f"offset {said.offset_km:g} km"))
-    return said
 
 
 def _rank(found: list[Candidate]) -> list[Candidate]:
