@@ -68,6 +68,7 @@ def _num(value: float) -> str:
 
 def numerals(text: str) -> str:
     """Distances said in words, rewritten in digits (the rest is left as it is)."""
+    text = text.replace("千米", "公里")  # the same unit, and 千 is no numeral here
     text = _ZH_RUN.sub(lambda m: _num(zh_number(m.group(1), m.group(2))), text)
     text = _HALF_AFTER.sub(lambda m: f"{_num(float(m.group(1)) + 0.5)}{m.group(2)}", text)
     text = _HALF_BEFORE.sub(lambda m: f"0.5{m.group(1)}", text)
