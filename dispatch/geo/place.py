@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -173,16 +173,48 @@ class Evidence:
         return {"words": self.words, "means": self.means}
 
 
-@dataclass(frozen=True)
 class Candidate:
-    """One place a text may mean, with its score (0–1) and evidence."""
+    """One place a text may mean, with its score (0–1) and evidence.
 
-    place: Place
-    score: float
-    evidence: tuple[Evidence, ...]
-    landmark: Landmark | None = None
-    #: A text that places exactly this candidate (what choosing it types).
-    pick: str = ""
+    The place may be built on first use (``make``): ranking needs only the road,
+    stake and carriageway, and a clear answer builds just the one it gives.
+
+    Attributes:
+        score: How well the words fit (0–1); candidates are ranked by it.
+        evidence: Which words were taken for what.
+        landmark: The landmark it was found from, if any.
+    """
+
+    __slots__ = ("_make", "_pick", "_place", "evidence", "heading", "km", "landmark", "road",
+                 "score")
+
+    def __init__(self, place: Place | None, score: float, evidence: tuple[Evidence, ...],
+                 landmark: Landmark | None = None, pick: str = "", *,
+                 make: Callable[[], tuple[Place, str]] | None = None,
+                 road: str | None = None, km: float | None = None,
+                 heading: Heading | None = None) -> None:
+        self._place, self._pick, self._make = place, pick, make
+        self.score, self.evidence, self.landmark = score, evidence, landmark
+        self.road = place.road if place is not None else road
+        self.km = place.km if place is not None else km
+        self.heading = place.heading if place is not None else heading
+
+    def _built(self) -> None:
+        if self._place is None and self._make is not None:
+            self._place, self._pick = self._make()
+
+    @property
+    def place(self) -> Place:
+        """The place."""
+        self._built()
+        assert self._place is not None
+        return self._place
+
+    @property
+    def pick(self) -> str:
+        """A text that places exactly this candidate (what choosing it types)."""
+        self._built()
+        return self._pick
 
     def label(self, lang: str = "en") -> str:
         """One line for a list to choose from: stake, direction, what it is near."""

@@ -16,6 +16,7 @@ from dispatch.errors import GeoError
 from dispatch.geo import stake as st
 from dispatch.geo.place import Evidence
 
+_HAS_CJK = re.compile("[\u4e00-\u9fff]")
 _DIGIT = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
 _UNIT = {"十": 10, "百": 100, "千": 1000}
@@ -31,6 +32,7 @@ _EN_WORDS = {
     "fifteen": 15, "twenty": 20, "thirty": 30, "fifty": 50, "a couple of": 2,
     "a few hundred": 300, "half a": 0.5, "a half": 0.5,
 }
+_UNIT_WORD = re.compile(r"(?i)\b(?:kilomet|km\b|k\b|met|mile)")
 _EN_NUM = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, _EN_WORDS), key=len, reverse=True)) + r")\s+"
     r"(kilometres?|kilometers?|km|k|metres?|meters?|miles?)\b",
@@ -68,10 +70,15 @@ def _num(value: float) -> str:
 
 def numerals(text: str) -> str:
     """Distances said in words, rewritten in digits (the rest is left as it is)."""
-    text = text.replace("千米", "公里")  # the same unit, and 千 is no numeral here
-    text = _ZH_RUN.sub(lambda m: _num(zh_number(m.group(1), m.group(2))), text)
-    text = _HALF_AFTER.sub(lambda m: f"{_num(float(m.group(1)) + 0.5)}{m.group(2)}", text)
-    text = _HALF_BEFORE.sub(lambda m: f"0.5{m.group(1)}", text)
+    if _HAS_CJK.search(text):
+        text = text.replace("千米", "公里")  # the same unit, and 千 is no numeral here
+        text = _ZH_RUN.sub(lambda m: _num(zh_number(m.group(1), m.group(2))), text)
+        if "半" in text:
+            text = _HALF_AFTER.sub(lambda m: f"{_num(float(m.group(1)) + 0.5)}{m.group(2)}",
+                                   text)
+            text = _HALF_BEFORE.sub(lambda m: f"0.5{m.group(1)}", text)
+    if _UNIT_WORD.search(text) is None:
+        return text
     return _EN_NUM.sub(lambda m: f"{_num(_EN_WORDS[m.group(1).lower()])} {m.group(2)}", text)
 
 
@@ -94,6 +101,7 @@ _SUFFIX = re.compile(
     _D + r"\s*(?:[°º度]\s*(?:" + _M + r"\s*" + _MIN_SIGN + r"\s*(?:" + _M + r"\s*"
     + _SEC_SIGN + r"\s*)?)?)?([NSEW])(?![A-Za-z])"
 )
+_DM_GATE = re.compile(r"[NSEW](?![a-z])|[NSEW]\d|纬|经")
 _HEMI = {"北纬": "N", "南纬": "S", "东经": "E", "西经": "W"}
 
 
@@ -108,6 +116,8 @@ def find_coords(text: str) -> tuple[float, float, str] | None:
         lat, lon = float(m.group(1)), float(m.group(2))
         if -90 <= lat <= 90 and -180 <= lon <= 180:
             return lat, lon, m.group(0)
+    if _DM_GATE.search(text) is None:
+        return None
     suffix = [(p.group(4), _dms(p.group(1), p.group(2), p.group(3), text), p.group(0))
               for p in _SUFFIX.finditer(text)]
     prefix = [(p.group(1) or _HEMI[p.group(2)], _dms(p.group(3), p.group(4), p.group(5), text),
@@ -134,6 +144,7 @@ def _dms(d: str, m: str | None, s: str | None, text: str) -> float:
 # -- directions, relations, offsets -------------------------------------------------------
 
 _CJK = "\u4e00-\u9fff"
+_HAS_LATIN = re.compile("[a-z]")
 _ZH_COMPASS = re.compile(
     rf"(?:往|向|朝)\s*([东南西北])(?:方向|边|面|走|开|行)?(?=[^{_CJK}]|$|方向|边|面|走|开|行)"
     r"|(北上|南下)|([东南西北])(?:行|向)(?:车道|方向|线)"
@@ -182,10 +193,15 @@ class Said:
 def directions(t: str) -> Said:
     """Direction, relation and offset words of a (masked) text."""
     said = Said()
-    for pattern, kind in ((_ZH_COMPASS, "compass"), (_EN_COMPASS, "compass"),
-                          (st._UPDOWN, "updown"), (_ZH_TOWARDS, "towards"),
-                          (_EN_TOWARDS, "towards")):
+    zh, en = _HAS_CJK.search(t) is not None, _HAS_LATIN.search(t) is not None
+    patterns = ((_ZH_COMPASS, "compass"), (st._UPDOWN, "updown"),
+                (_ZH_TOWARDS, "towards")) if zh else ()
+    if en:
+        patterns += ((_EN_COMPASS, "compass"), (_EN_TOWARDS, "towards"))
+    for pattern, kind in patterns:
+        hit = False
         for m in pattern.finditer(t):
+            hit = True
             value = next(g for g in m.groups() if g)
             if kind == "compass":
                 value = {"北上": "north", "南下": "south"}.get(value, value)
@@ -198,9 +214,13 @@ def directions(t: str) -> Said:
                 said.compass = said.compass or value
             else:
                 said.towards = said.towards or value.removesuffix("市")
-            said.words.append(m.group(0).strip())
-            said.evidence.append(Evidence(m.group(0).strip(), f"direction: {value}"))
-        t = pattern.sub(" ", t)
+            words = m.group(0).strip()
+            if words.isascii():  # matched in lower case: the place as it is written
+                words = words.replace(value, value.title()) if kind == "towards" else words
+            said.words.append(words)
+            said.evidence.append(Evidence(words, f"direction: {value}"))
+        if hit:
+            t = pattern.sub(" ", t)
     rel = sorted([(m.start(), True, m.group(0)) for m in _AFTER.finditer(t)]
                  + [(m.start(), False, m.group(0)) for m in _BEFORE.finditer(t)])
     if rel:

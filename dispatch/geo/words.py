@@ -15,7 +15,7 @@ read by it first, exactly as before; the rest comes here.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dispatch.errors import GeoError
 from dispatch.geo import stake as st
@@ -36,20 +36,35 @@ SAME_KM = 0.3
 CLEAR_MARGIN = 0.25
 
 _KM_FIRST = re.compile(r"(?<![\d.]\s)(?<![\d.])(?<![a-z])km\s*(\d{1,5}(?:\.\d+)?)(?![\d.])")
+_KM_ANY = re.compile(r"(?<![a-z])km\s*\d")
 _CODE = re.compile(r"(?<![a-z0-9])([gs]\d{1,4}(?:[a-z]\d{1,2})?)(?![0-9a-z])")
 
 
 def _alternation(words: list[str]) -> re.Pattern[str] | None:
-    """One pattern for many names, longest first; Latin names stand as whole words."""
-    parts = []
-    for w in sorted(set(words), key=len, reverse=True):
-        pat = re.escape(w)
-        if w[:1].isascii() and w[:1].isalnum():
-            pat = r"(?<![a-z0-9])" + pat
-        if w[-1:].isascii() and w[-1:].isalnum():
-            pat += r"(?![a-z0-9])"
-        parts.append(pat)
-    return re.compile("|".join(parts)) if parts else None
+    """One pattern for many names, as a trie (fast: each position tries one branch),
+    preferring the longest; Latin names stand as whole words."""
+    trie: dict[str, Any] = {}
+    for w in set(words):
+        if w:
+            node = trie
+            for ch in w:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+    return re.compile(_emit(trie, "", top=True)) if trie else None
+
+
+def _emit(node: dict[str, Any], last: str, top: bool = False) -> str:
+    def latin(c: str) -> bool:
+        return c.isascii() and c.isalnum()
+    alts = []
+    for ch in sorted(k for k in node if k):
+        head = r"(?<![a-z0-9])" if top and latin(ch) else ""
+        alts.append(head + re.escape(ch) + _emit(node[ch], ch))
+    if "" in node:
+        alts.append(r"(?![a-z0-9])" if latin(last) else "")  # last: the longest wins
+    if len(alts) == 1 and "" not in node:
+        return alts[0]
+    return "(?:" + "|".join(alts) + ")"
 
 
 def _blank(text: str, m: re.Match[str]) -> str:
@@ -82,20 +97,31 @@ class Words:
         Raises:
             GeoError: Nothing in the text places it (the message says why).
         """
-        try:
-            place = self.map.locate(text)
-        except GeoError as exc:
-            first: GeoError = exc
-        else:
-            what = "coordinates" if place.distance_m or not place.road else (
-                f"stake text: {place.road} {place.stake}")
-            ev = [Evidence(text.strip(), what)]
-            if place.direction:
-                ev.append(Evidence(place.direction, f"direction: {place.heading or 'as said'}"))
-            return [Candidate(place, 1.0, tuple(ev), pick=text.strip())]
-        found = self._read(text)
+        raw = st.normalise(text)
+        spoken = numerals(raw)
+        folded = fold(spoken)
+        # Landmarks, spoken numbers, "km 1024" and degrees are never stake texts: those
+        # skip the strict reading (which would only fail on them).
+        words = (self._lm_re is not None and self._lm_re.search(folded) is not None) or (
+            spoken != raw or _KM_ANY.search(folded) is not None
+            or any(c in raw for c in "°度′'"))
+        first: GeoError | None = None
+        if not words:
+            try:
+                place = self.map.locate(text)
+            except GeoError as exc:
+                first = exc
+            else:
+                what = "coordinates" if place.distance_m or not place.road else (
+                    f"stake text: {place.road} {place.stake}")
+                ev = [Evidence(text.strip(), what)]
+                if place.direction:
+                    ev.append(Evidence(place.direction,
+                                       f"direction: {place.heading or 'as said'}"))
+                return [Candidate(place, 1.0, tuple(ev), pick=text.strip())]
+        found = self._read(text, raw, folded)
         if found is None:
-            if str(first).startswith("unknown road"):
+            if first is None or str(first).startswith("unknown road"):
                 raise GeoError(
                     f"cannot place {text.strip()!r}: no stake, landmark or coordinates in it "
                     f"(say 'G4 K1024+300', '咸宁服务区往武汉方向2公里' or '30.1,114.3')"
@@ -110,7 +136,7 @@ class Words:
             Ambiguous: Several candidates (``.candidates``, best first).
             GeoError: Nothing places it.
         """
-        found = self.candidates(text)
+        found = self.candidates(text)  # places built lazily: only the answer's here
         if len(found) == 1 or found[0].score - found[1].score >= CLEAR_MARGIN:
             return found[0].place
         shown = "; ".join(f"{i}) {c.label()}" for i, c in enumerate(found[:9], 1))
@@ -136,33 +162,37 @@ class Words:
 
     # -- reading ----------------------------------------------------------------------------
 
-    def _read(self, text: str) -> list[Candidate] | None:
-        raw = st.normalise(text)
+    def _read(self, text: str, raw: str, t: str) -> list[Candidate] | None:
         coords = find_coords(raw)
         if coords is not None:
             lat, lon, said = coords
             place = self.map.locate_point(lat, lon, text=text)
             return [Candidate(place, 1.0, (Evidence(said, "coordinates"),),
                               pick=f"{lat:.6f},{lon:.6f}")]
-        t = fold(numerals(raw))
         marks: list[tuple[str, list[Landmark], bool]] = []  # (words, landmarks, is target)
         if self._lm_re is not None:
             for m in self._lm_re.finditer(t):
                 target = bool(TOWARDS_BEFORE.search(t[: m.start()]))
                 marks.append((m.group(0), self._by_word[m.group(0)], target))
-            t = self._lm_re.sub(lambda m: " " * len(m.group(0)), t)
+            if marks:
+                t = self._lm_re.sub(lambda m: " " * len(m.group(0)), t)
         evidence: list[Evidence] = []
         road = self._road(t, evidence)
-        if self._road_re is not None:
-            t = self._road_re.sub(" ", t)
-        t = _CODE.sub(" ", t)
+        if road is not None:
+            t = _CODE.sub(" ", self._road_re.sub(" ", t) if self._road_re else t)
         kms = []
-        for pattern in (st._K_PLUS, st._K_ONLY, _KM_FIRST) + (() if marks else (st._KM_WORD,)):
+        patterns = (st._K_PLUS, st._K_ONLY) if "k" in t else ()
+        if not marks:
+            patterns += (_KM_FIRST, st._KM_WORD)
+        for pattern in patterns:
+            hit = False
             for m in pattern.finditer(t):
                 metres = m.group(2) if pattern in (st._K_PLUS, st._KM_WORD) else None
                 kms.append(float(m.group(1)) + (float(metres) / 1000 if metres else 0.0))
                 evidence.append(Evidence(m.group(0).strip(), f"stake {format_stake(kms[-1])}"))
-            t = pattern.sub(" ", t)
+                hit = True
+            if hit:
+                t = pattern.sub(" ", t)
         said = directions(t)
         refs = [m for m in marks if not m[2]] or marks
         if refs:
@@ -293,11 +323,17 @@ class Words:
             notes: list[str], ev: list[Evidence], score: float,
             direction: str | None = None) -> list[Candidate]:
         try:
-            place = self.map.point_at(lm.road, km, heading=heading, direction=direction,
-                                      text=text, notes=notes)
+            self.map.net.find_section(lm.road, km)
         except GeoError:
             return []  # an offset beyond the road's end: not a place this map has
-        return [Candidate(place, score, tuple(ev), lm, self._pick(place))]
+
+        def make() -> tuple[Place, str]:
+            place = self.map.point_at(lm.road, km, heading=heading, direction=direction,
+                                      text=text, notes=notes)
+            return place, self._pick(place)
+
+        return [Candidate(None, score, tuple(ev), lm, make=make, road=lm.road, km=km,
+                          heading=heading)]
 
     def _pick(self, place: Place) -> str:
         """A stake text :meth:`RoadMap.locate` reads back to this very place."""
@@ -316,10 +352,9 @@ def _rank(found: list[Candidate]) -> list[Candidate]:
     found = sorted(found, key=lambda c: -c.score)
     out: list[Candidate] = []
     for c in found:
-        p = c.place
-        if any(o.place.road == p.road and o.place.heading == p.heading
-               and o.place.km is not None and p.km is not None
-               and abs(o.place.km - p.km) < SAME_KM for o in out):
+        if c.km is not None and any(
+                o.road == c.road and o.heading == c.heading and o.km is not None
+                and abs(o.km - c.km) < SAME_KM for o in out):
             continue
         out.append(c)
     return out
