@@ -131,3 +131,12 @@ async def test_a_floor_of_seats_against_one_seat(mosquitto: Mosquitto, tmp_path:
     assert figures[0].value is not None, figures[0].note
     _sane(figures)
     assert figures[0].name == "calls/s, 2 autopilot seats" and figures[0].baseline
+
+
+def test_locate_from_text_is_a_ratio_to_the_bare_stake_parse() -> None:
+    from dispatch.bench.places import locate_from_text
+
+    (figure,) = locate_from_text(shipped()[1], n=24)
+    _sane([figure])
+    assert figure.name == "locate-from-text/s" and figure.target == "≥ 0.5 × baseline"
+

@@ -82,6 +82,7 @@ class Words:
             for w in lm.words:
                 self._by_word.setdefault(fold(w), []).append(lm)
         self._lm_re = _alternation(list(self._by_word))
+        self._spans = {code: road.ranges for code, road in roadmap.roads.items()}
         self._roads = {fold(a): code for a, code in roadmap._aliases}
         self._road_re = _alternation(list(self._roads))
         kinds = [(fold(w), k) for k, ws in KIND_WORDS.items() for w in ws if k in
@@ -322,9 +323,7 @@ class Words:
     def _at(self, text: str, lm: Landmark, km: float, heading: Heading | None,
             notes: list[str], ev: list[Evidence], score: float,
             direction: str | None = None) -> list[Candidate]:
-        try:
-            self.map.net.find_section(lm.road, km)
-        except GeoError:
+        if not any(a - 0.0005 <= km <= b + 0.0005 for a, b in self._spans[lm.road]):
             return []  # an offset beyond the road's end: not a place this map has
 
         def make() -> tuple[Place, str]:
