@@ -126,6 +126,19 @@ class Outstanding(DeskError):
         self.orders = orders
 
 
+class AmbiguousPlace(DeskError):
+    """The words given as a place fit several places: the operator picks one.
+
+    Attributes:
+        candidates: The ranked :class:`~dispatch.geo.Candidate` places (each ``.pick`` is
+            a text that places exactly it).
+    """
+
+    def __init__(self, message: str, candidates: list | None = None) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates or [])
+
+
 class Taken(DeskError):
     """Another seat got there first: the call was answered, the incident opened."""
 

@@ -145,3 +145,11 @@ def test_keyword_scan_baseline_still_scans() -> None:
 
     scan = KeywordScan(list(load_playbooks()))
     assert scan.scan("三辆车追尾，有人受伤")[0][0] == "accident"
+
+
+def test_locate_from_text_is_a_ratio_to_the_bare_stake_parse() -> None:
+    from dispatch.bench.places import locate_from_text
+
+    (figure,) = locate_from_text(shipped()[1], n=24)
+    _sane([figure])
+    assert figure.name == "locate-from-text/s" and figure.target == "≥ 0.5 × baseline"

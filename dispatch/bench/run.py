@@ -15,6 +15,7 @@ from dispatch.bench.floor import floor
 from dispatch.bench.intake import intake
 from dispatch.bench.locate import locate
 from dispatch.bench.mosquitto import Broker
+from dispatch.bench.places import locate_from_text
 from dispatch.bench.replay import replay
 from dispatch.bench.report import Report
 from dispatch.bench.roundtrip import round_trip
@@ -32,6 +33,7 @@ class Sizes:
     locate_one: int = 10_000
     locate_batch: int = 100_000
     classify_rounds: int = 5
+    locate_words: int = 5000
     calls: int = 2000
     calls_over_s: float = 2.0
     replay_events: int = 100_000
@@ -46,7 +48,8 @@ class Sizes:
 FULL = Sizes()
 #: Finishes within 60 s on the reference machine: the burst and board stay full size.
 QUICK = Sizes(round_trips=100, single_appends=1000, batched_appends=20_000, locate_one=2000,
-              locate_batch=20_000, classify_rounds=1, replay_events=100_000, floor_samples=100,
+              locate_batch=20_000, classify_rounds=1, locate_words=1000,
+              replay_events=100_000, floor_samples=100,
               floor_calls=150, start_events=400_000)
 
 
@@ -83,6 +86,8 @@ async def run_bench(sizes: Sizes = FULL, *, quick: bool = False, mosquitto: str 
                                batch=sizes.locate_batch))
             say("classify")
             report.add(*classify(sizes.classify_rounds))
+            say("locate from text")
+            report.add(*locate_from_text(shipped()[1], sizes.locate_words))
             say("intake burst")
             report.add(*await intake(broker.port, folder, sizes.calls, sizes.calls_over_s))
             say("floor")

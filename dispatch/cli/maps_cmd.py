@@ -9,10 +9,13 @@ from typing import Any
 
 from dispatch.config import load_config
 from dispatch.errors import GeoError
-from dispatch.geo import Place, RoadMap, load_map
+from dispatch.geo import Ambiguous, Place, RoadMap, load_map
 from dispatch.geo.check import check_map
 from dispatch.geo.data import shipped_maps
 from dispatch.model import Service, format_stake
+
+#: ``dispatch locate``'s exit status when the words fit several places.
+AMBIGUOUS_EXIT = 3
 
 
 def register(subparsers: Any) -> None:
@@ -33,13 +36,18 @@ def register(subparsers: Any) -> None:
 
     locate = subparsers.add_parser(
         "locate",
-        help="turn a stake text or lat,lon into a road place and its recipients",
+        help="turn what a caller says (stake, landmark, coordinates) into a road place",
         description="Examples: dispatch locate G4 K1024+300 | dispatch locate "
-        "京港澳高速1024公里处往武汉方向 | dispatch locate 29.93,114.29 --json",
+        "京港澳高速1024公里处往武汉方向 | dispatch locate 咸宁服务区往武汉方向2公里 | "
+        "dispatch locate '2 km past the Xianning exit towards Wuhan' | "
+        "dispatch locate 29.93,114.29 --json.  Exit status 3: the words fit several "
+        "places (listed, best first).",
     )
     locate.add_argument("text", nargs="+", metavar="TEXT",
-                        help="stake text (G4 K1024+300, 京港澳高速 1024公里, …) or lat,lon")
-    locate.add_argument("--json", action="store_true", help="print one JSON object")
+                        help="stake text (G4 K1024+300, 一千零二十四公里, km 1024.3), a landmark "
+                        "with offset and direction, or coordinates (30.1,114.3, 30°06'N 114°18'E)")
+    locate.add_argument("--json", action="store_true", help="print one JSON object: the place, "
+                        "'ambiguous' and the ranked 'candidates' with their evidence")
     locate.set_defaults(func=run_locate)
 
 
@@ -60,7 +68,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"warning [{p.rule}] {p}")
     roads = len({s.road for s in data.sections})
     summary = (f"{folder}: {roads} roads, {len(data.sections)} sections, "
-               f"{len(data.jurisdictions)} jurisdictions, {len(data.stations)} stations")
+               f"{len(data.jurisdictions)} jurisdictions, {len(data.stations)} stations"
+               + (f", {len(data.landmarks)} landmarks" if data.landmarks else ""))
     if errors:
         print(f"{summary}: {len(errors)} errors, {len(warnings)} warnings")
         return 1
@@ -69,15 +78,28 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_locate(args: argparse.Namespace) -> int:
-    """Locate a place and print it (human text, or JSON with ``--json``)."""
+    """Locate a place and print it (human text, or JSON with ``--json``); 3 if ambiguous."""
     cfg = load_config(args.config)
     roads = load_map(cfg.data.maps, off_network_m=cfg.data.off_network_m)
-    place = roads.locate(" ".join(args.text))
+    text = " ".join(args.text)
+    found = roads.candidates(text)
+    try:
+        place = roads.locate_text(text)
+    except Ambiguous:
+        place = None
     if args.json:
-        print(json.dumps(place.to_json(), ensure_ascii=False))
-    else:
+        head = found[0].to_json() if place is not None else {"text": text}
+        print(json.dumps({**head, "ambiguous": place is None,
+                          "candidates": [c.to_json() for c in found]}, ensure_ascii=False))
+    elif place is not None:
         print(describe(place, roads))
-    return 0
+        for ev in found[0].evidence:
+            print(f"  evidence      {ev.words!r}: {ev.means}")
+    else:
+        print(f"{text!r} may be {len(found)} places; say which:")
+        for i, c in enumerate(found, 1):
+            print(f"  {i}) {c.label()}  [{c.place.section}; pick: {c.pick}]")
+    return 0 if place is not None else AMBIGUOUS_EXIT
 
 
 def describe(place: Place, roads: RoadMap) -> str:

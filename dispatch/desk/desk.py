@@ -32,8 +32,8 @@ from dispatch.desk.board import Board, IncidentView
 from dispatch.desk.calls import call_place
 from dispatch.desk.ending import Ending
 from dispatch.desk.roles import Operator
-from dispatch.errors import DeskError, DispatchError, LogUnwritable, Refused
-from dispatch.geo import Place, RoadMap
+from dispatch.errors import AmbiguousPlace, DeskError, DispatchError, LogUnwritable, Refused
+from dispatch.geo import Ambiguous, Place, RoadMap
 from dispatch.model import Event, EventType, Service, new_id
 from dispatch.playbook import Guidance, PlaybookSet, ServiceLanguage
 from dispatch.tasks import stop_task
@@ -231,48 +231,69 @@ class Desk(Ending):
     # -- working an incident --------------------------------------------------------------
 
     def set_location(self, by: Operator, incident: str, where: str, *,
-                     from_call: bool = False) -> Place:
-        """Place an incident from stake text or ``lat,lon`` (via the map).
+                     from_call: bool = False, says: str = "") -> Place:
+        """Place an incident from what was said: stake text, landmark words or ``lat,lon``.
 
         Args:
             by: Who places it.
             incident: The incident.
-            where: Stake text or ``lat,lon``.
+            where: Stake text (``G4 K1024+300``), a caller's words (``咸宁服务区往武汉方向
+                2公里``) or coordinates (:meth:`~dispatch.geo.RoadMap.locate_text`).
             from_call: The place the caller (or the gateway) gave, not yet confirmed by
                 the operator: the board shows it as such until the operator sets one.
+            says: The caller's words, checked against the place: when they name a place
+                more than 2 km from it, ``location_set`` carries ``disagrees`` and a note.
 
         Raises:
+            AmbiguousPlace: The words fit several places (``.candidates``, best first).
             DeskError: The map cannot place it (the message says why).
         """
         self._allow(by, "set_location", incident)
         self.incident(incident)
         try:
-            place = self.roadmap.locate(where)
+            place = self.roadmap.locate_text(where)
+        except Ambiguous as exc:
+            raise AmbiguousPlace(str(exc), exc.candidates).say(
+                "ambiguous", where=where, n=len(exc.candidates),
+                choices="; ".join(f"#{i} {c.label('en')}"
+                                  for i, c in enumerate(exc.candidates[:9], 1)),
+                choices_zh="；".join(f"#{i} {c.label('zh')}"
+                                    for i, c in enumerate(exc.candidates[:9], 1))) from None
         except DispatchError as exc:
             raise DeskError(str(exc)).say("not_placed", where=where, detail=str(exc)) from None
         data: dict[str, Any] = {"from_call": True} if from_call else {}
+        notes = list(place.notes)
+        off = self.roadmap.words.disagreement(place, says) if says and says != where else None
+        if off is not None:
+            data["disagrees"] = off
+            notes.append(f"the caller's words say {off['place']}, {off['distance_km']:g} km "
+                         "from this place")
         self.record(self.event(
             EventType.LOCATION_SET, by, incident, location=place.to_location().to_dict(),
             recipients={str(s.value): str(a) for s, a in place.recipients.items()},
-            notes=list(place.notes), **data), guard=self.guard(by, incident))
+            notes=notes, **data), guard=self.guard(by, incident))
         return place
 
     def open_incident(self, by: Operator, call_id: str | None = None, *,
                       key: tuple[Any, ...] | None = None, **data: Any) -> str:
         """Open an incident (see :meth:`Calls.open_incident`), placed where its call said.
 
-        The caller's or the gateway's place (stake text or coordinates) places the
-        incident at once, marked as from the call: the operator confirms or corrects
-        it.  A place the map does not know is left for the operator to type.
+        The gateway's place (stake text, landmark words or coordinates) places the
+        incident at once, marked as from the call and checked against the caller's
+        words; without one, the caller's words place it when they name one clear
+        place.  The operator confirms or corrects it.  A place the map does not know
+        (or words that fit several places) is left for the operator.
         """
         incident = super().open_incident(by, call_id, key=key, **data)
         call = self.board.calls.get(call_id or "")
         where = call_place(call.location) if call is not None else ""
-        if where:
+        says = str(call.says or "") if call is not None else ""
+        if where or says:
             try:
-                self.set_location(by, incident, where, from_call=True)
+                self.set_location(by, incident, where or says, from_call=True,
+                                  says=says if where else "")
             except DeskError as exc:
-                log.info("call location %r not placed: %s", where, exc)
+                log.info("call location %r not placed: %s", where or says, exc)
         return incident
 
     def dispatch(self, by: Operator, incident: str,

@@ -98,7 +98,7 @@ class DeskPort(Protocol):
         ...
 
     def set_location(self, by: Operator, incident: str, where: str, *,
-                     from_call: bool = False) -> Place:
+                     from_call: bool = False, says: str = "") -> Place:
         """Place an incident from stake text or ``lat,lon`` (``from_call``: the caller's
         place, for the operator to confirm)."""
         ...

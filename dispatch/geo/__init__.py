@@ -10,13 +10,19 @@ takes a job there (``120/xianning``, ``section/g4-xianning``).
 """
 
 from dispatch.geo.data import Jurisdiction, MapData, Names, Problem, Section, Station, read_map
+from dispatch.geo.landmarks import Landmark
 from dispatch.geo.network import Road
 from dispatch.geo.place import Located, Place
 from dispatch.geo.roadmap import RoadMap, load_map
 from dispatch.geo.stake import StakeText
+from dispatch.geo.words import Ambiguous, Candidate, Evidence
 
 __all__ = [
+    "Ambiguous",
+    "Candidate",
+    "Evidence",
     "Jurisdiction",
+    "Landmark",
     "Located",
     "MapData",
     "Names",

@@ -12,7 +12,10 @@ Errors (exit status 1):
 - ``station``: a station outside every jurisdiction;
 - ``service``: a jurisdiction without a 110, 119 or 120 desk, or naming a desk
   that is not a station of that service;
-- ``overlap``: jurisdictions overlapping each other.
+- ``overlap``: jurisdictions overlapping each other;
+- ``landmark``: a landmark on a road the map lacks, at a stake no section of its road
+  holds, farther than :data:`LANDMARK_TOL_M` from its road's point at its stake, or
+  whose name or alias is another landmark's on the same road and carriageway.
 
 Warnings: a stake range that disagrees with the line's geodesic length by
 more than 2 % (chain breaks happen on real roads, but usually it is a typo),
@@ -37,6 +40,7 @@ from dispatch.geo.data import (
     Section,
     read_map,
 )
+from dispatch.geo.landmarks import LANDMARKS, fold
 from dispatch.model import Address, Service, format_stake
 
 #: Two stake ranges of one road meet when their ends differ by less than this.
@@ -45,6 +49,8 @@ STAKE_TOL_KM = 0.001
 MEET_TOL_M = 50.0
 #: Stake range vs geodesic length: warn beyond this relative difference.
 LENGTH_TOL = 0.02
+#: A landmark's point lies this close to its road's point at its stake (metres).
+LANDMARK_TOL_M = 50.0
 #: Sections are sampled this often (km) to check jurisdiction coverage.
 COVER_STEP_KM = 0.5
 
@@ -67,6 +73,7 @@ def check_map(folder: Path | None = None) -> tuple[MapData, list[Problem]]:
     problems += _services(data)
     problems += _overlaps(data)
     problems += _lengths(data)
+    problems += landmark_problems(data)
     if data.stations and not any(s.service is Service.OPS for s in data.stations):
         problems.append(Problem("ops", STATIONS, "no 'ops' station: outages have nobody to go to",
                                 "warning"))
@@ -209,4 +216,48 @@ def _lengths(data: MapData) -> list[Problem]:
                 "(stakes are scaled along the line)",
                 "warning",
             ))
+    return out
+
+
+def landmark_problems(data: MapData) -> list[Problem]:
+    """Every landmark on its road at its stake, names unique per road and carriageway."""
+    if not data.landmarks:
+        return []
+    from dispatch.geo.network import Network  # the stake arithmetic locating uses
+
+    roads: dict[str, list[Section]] = {}
+    for s in data.sections:
+        roads.setdefault(s.road, []).append(s)
+    net = Network(data) if data.sections else None
+    out = []
+    said: dict[tuple[str, str, str], str] = {}
+    for lm in data.landmarks:
+        secs = roads.get(lm.road)
+        if not secs or net is None:
+            out.append(Problem("landmark", lm.where, f"road {lm.road!r} is not in roads.geojson"))
+            continue
+        holding = [s for s in secs if s.km_min - 0.0005 <= lm.km <= s.km_max + 0.0005]
+        if not holding:
+            spans = ", ".join(f"{s.id} {format_stake(s.km_min)} – {format_stake(s.km_max)}"
+                              for s in sorted(secs, key=lambda s: s.km_min))
+            out.append(Problem("landmark", lm.where, f"stake {lm.road} {format_stake(lm.km)} "
+                               f"is in no section of {lm.road} ({spans})"))
+            continue
+        lat, lon, _j = net.point_at(net.index[holding[0].id], lm.km)
+        off = geodesic((lat, lon), (lm.lat, lm.lon)).meters
+        if off > LANDMARK_TOL_M:
+            out.append(Problem(
+                "landmark", lm.where,
+                f"lies {off:,.0f} m from {lm.road} {format_stake(lm.km)} "
+                f"({lat:.6f},{lon:.6f}); the tolerance is {LANDMARK_TOL_M:g} m",
+            ))
+        sides = ("increasing", "decreasing") if lm.side == "both" else (lm.side,)
+        for word in lm.words:
+            for side in sides:
+                key = (lm.road, side, fold(word))
+                if key in said and said[key] != lm.id:
+                    out.append(Problem("landmark", lm.where, f"name {word!r} is also "
+                                       f"landmark {said[key]!r} on {lm.road} ({LANDMARKS})"))
+                    break
+                said.setdefault(key, lm.id)
     return out

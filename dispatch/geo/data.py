@@ -1,8 +1,9 @@
 """Reading the map folder: three GeoJSON files, validated feature by feature.
 
 The map is ``roads.geojson`` (one LineString per road section),
-``jurisdictions.geojson`` (the Polygons whose 110/119/120 desks cover them) and
-``stations.geojson`` (a Point per recipient).  Coordinates are WGS 84 lon/lat.
+``jurisdictions.geojson`` (the Polygons whose 110/119/120 desks cover them),
+``stations.geojson`` (a Point per recipient) and, optional, ``landmarks.geojson``
+(:mod:`dispatch.geo.landmarks`).  Coordinates are WGS 84 lon/lat.
 
 :func:`read_map` never stops at the first fault: it returns every feature it
 could read and a :class:`Problem` for each one it could not, so that
@@ -197,6 +198,7 @@ class MapData:
     sections: list[Section] = field(default_factory=list)
     jurisdictions: list[Jurisdiction] = field(default_factory=list)
     stations: list[Station] = field(default_factory=list)
+    landmarks: list[Any] = field(default_factory=list)  # Landmark (optional file)
     problems: list[Problem] = field(default_factory=list)
 
 
@@ -226,6 +228,9 @@ def read_map(folder: Path | None = None) -> MapData:
             else:
                 data.stations.append(item)
     _duplicates(data)
+    from dispatch.geo.landmarks import read_landmarks  # it builds on this module
+
+    data.landmarks = read_landmarks(folder, data.problems)
     return data
 
 

@@ -104,6 +104,7 @@ class Network:
         self.sections: tuple[Section, ...] = tuple(data.sections)
         self.jurisdictions: tuple[Jurisdiction, ...] = tuple(data.jurisdictions)
         self.stations: tuple[Station, ...] = tuple(data.stations)
+        self.landmarks: tuple = tuple(data.landmarks)  # dispatch.geo.landmarks.Landmark
         lats = np.concatenate([np.array(s.coords)[:, 1] for s in self.sections])
         self.k = math.cos(math.radians(float((lats.min() + lats.max()) / 2)))
 

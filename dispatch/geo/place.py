@@ -1,15 +1,19 @@
-"""What locating answers: a :class:`Place`, and its batch form."""
+"""What locating answers: a :class:`Place`, its batch form, and the candidates of words."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from dispatch.errors import GeoError
 from dispatch.geo.data import Names
 from dispatch.model import Address, Location, Service, format_stake
+
+if TYPE_CHECKING:
+    from dispatch.geo.landmarks import Landmark
 
 Heading = Literal["increasing", "decreasing"]
 
@@ -143,3 +147,95 @@ class Located:
 
     def __len__(self) -> int:
         return len(self.lat)
+
+
+class Ambiguous(GeoError):
+    """The text fits several places that differ: the candidates, best first.
+
+    Attributes:
+        candidates: The ranked :class:`Candidate` places.
+    """
+
+    def __init__(self, message: str, candidates: Sequence[Candidate]) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Which words were taken for what (``"咸宁服务区"`` → a landmark)."""
+
+    words: str
+    means: str
+
+    def to_json(self) -> dict[str, str]:
+        """``{"words", "means"}``."""
+        return {"words": self.words, "means": self.means}
+
+
+class Candidate:
+    """One place a text may mean, with its score (0–1) and evidence.
+
+    The place may be built on first use (``make``): ranking needs only the road,
+    stake and carriageway, and a clear answer builds just the one it gives.
+
+    Attributes:
+        score: How well the words fit (0–1); candidates are ranked by it.
+        evidence: Which words were taken for what.
+        landmark: The landmark it was found from, if any.
+    """
+
+    __slots__ = ("_make", "_pick", "_place", "evidence", "heading", "km", "landmark", "road",
+                 "score")
+
+    def __init__(self, place: Place | None, score: float, evidence: tuple[Evidence, ...],
+                 landmark: Landmark | None = None, pick: str = "", *,
+                 make: Callable[[], tuple[Place, str]] | None = None,
+                 road: str | None = None, km: float | None = None,
+                 heading: Heading | None = None) -> None:
+        self._place, self._pick, self._make = place, pick, make
+        self.score, self.evidence, self.landmark = score, evidence, landmark
+        self.road = place.road if place is not None else road
+        self.km = place.km if place is not None else km
+        self.heading = place.heading if place is not None else heading
+
+    def _built(self) -> None:
+        if self._place is None and self._make is not None:
+            self._place, self._pick = self._make()
+
+    @property
+    def place(self) -> Place:
+        """The place."""
+        self._built()
+        assert self._place is not None
+        return self._place
+
+    @property
+    def pick(self) -> str:
+        """A text that places exactly this candidate (what choosing it types)."""
+        self._built()
+        return self._pick
+
+    def label(self, lang: str = "en") -> str:
+        """One line for a list to choose from: stake, direction, what it is near."""
+        p = self.place
+        head = f"{p.road} {p.stake}" if p.road else f"{p.lat:.5f},{p.lon:.5f}"
+        if p.direction:
+            parts = [d.strip() for d in p.direction.split(" / ")]
+            head += " " + (parts[0] if lang == "zh" or len(parts) == 1 else parts[-1])
+        if self.landmark is not None:
+            head += f" ({self.landmark.names.zh if lang == 'zh' else self.landmark.names.en})"
+        return head
+
+    def to_json(self) -> dict[str, Any]:
+        """The place's JSON with ``score``, ``landmark``, ``pick`` and ``evidence``."""
+        lm = self.landmark
+        return {
+            **self.place.to_json(),
+            "score": round(self.score, 3),
+            "landmark": None if lm is None else {
+                "id": lm.id, "kind": lm.kind, "name": {"en": lm.names.en, "zh": lm.names.zh},
+                "road": lm.road, "km": lm.km, "side": lm.side},
+            "pick": self.pick,
+            "evidence": [e.to_json() for e in self.evidence],
+        }

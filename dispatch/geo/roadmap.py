@@ -23,6 +23,7 @@ from dispatch.geo.network import Network, Road
 from dispatch.geo.place import Heading, Located, Place
 from dispatch.geo.snap import short_geodesic_m
 from dispatch.geo.stake import StakeText, parse_latlon, parse_stake, road_aliases
+from dispatch.geo.words import Candidate, Words
 from dispatch.model import Address, Service, format_stake
 
 #: Side of the road is only told this close to the line: farther, the point is
@@ -72,6 +73,7 @@ class RoadMap:
         self._desks = Desks(network.stations, network.jurisdictions, network.sections)
         self._stations = self._desks.stations
         self._jur_by_id = {j.id: j for j in network.jurisdictions}
+        self._words: Words | None = None
 
     # -- what the map holds ----------------------------------------------------
 
@@ -133,6 +135,35 @@ class RoadMap:
         if latlon is not None:
             return self.locate_point(*latlon, text=text)
         return self.parse_stake(text)
+
+    @property
+    def words(self) -> Words:
+        """The locator of a caller's words (:mod:`dispatch.geo.words`), built on first use."""
+        if self._words is None:
+            self._words = Words(self)
+        return self._words
+
+    def candidates(self, text: str) -> list[Candidate]:
+        """Every place a caller's words may mean, best first, with the evidence.
+
+        Raises:
+            GeoError: Nothing in the text places it.
+        """
+        return self.words.candidates(text)
+
+    def locate_text(self, text: str) -> Place:
+        """The one place a caller's words mean (what :meth:`locate` reads, and more).
+
+        Raises:
+            Ambiguous: Several places differ (``.candidates``, best first).
+            GeoError: Nothing in the text places it.
+        """
+        return self.words.place(text)
+
+    @property
+    def landmarks(self) -> tuple:
+        """Every landmark (:class:`~dispatch.geo.landmarks.Landmark`) of the map."""
+        return self.net.landmarks
 
     def locate_point(self, lat: float, lon: float, text: str | None = None) -> Place:
         """Locate a point: road, section, stake, side, jurisdiction, recipients.
@@ -196,18 +227,23 @@ class RoadMap:
             road_lat=lat, road_lon=lon, notes=notes, nearest=None,
         )
 
-    def point_at(self, road: str, km: float) -> Place:
-        """The place at stake ``km`` of ``road``.
+    def point_at(self, road: str, km: float, *, heading: Heading | None = None,
+                 direction: str | None = None, text: str | None = None,
+                 notes: Sequence[str] = ()) -> Place:
+        """The place at stake ``km`` of ``road`` (on the carriageway ``heading``, if known).
 
         Raises:
             GeoError: Unknown road or stake outside its range.
         """
         s = self.net.find_section(road.strip().upper(), float(km))
         lat, lon, _j = self.net.point_at(s, float(km))
+        sec = self.net.sections[s]
+        if heading is not None and direction is None:
+            direction = _heading_words(sec, heading)
         return self._place(
-            lat=lat, lon=lon, text=None, sec=self.net.sections[s], km=float(km), heading=None,
-            direction=None, jur=self._jurisdiction(lat, lon), distance_m=0.0,
-            road_lat=lat, road_lon=lon, notes=[], nearest=None,
+            lat=lat, lon=lon, text=text, sec=sec, km=float(km), heading=heading,
+            direction=direction, jur=self._jurisdiction(lat, lon), distance_m=0.0,
+            road_lat=lat, road_lon=lon, notes=list(notes), nearest=None,
         )
 
     def locate_many(self, lats: Sequence[float] | np.ndarray,

@@ -18,7 +18,7 @@ from textual import events
 from textual.widgets import Input, Static
 
 from dispatch.desk.roles import Operator
-from dispatch.errors import Changed, DispatchError, Outstanding, Taken
+from dispatch.errors import AmbiguousPlace, Changed, DispatchError, Outstanding, Taken
 from dispatch.model import FINAL_STATES
 from dispatch.tui.callers import call_label
 from dispatch.tui.closing import ClosingActions
@@ -296,7 +296,7 @@ class FloorActions(ClosingActions, LookingActions):
             self.notify(t(f"keys.empty.{event.input.id}", self.lang), severity="warning")
             return
         if event.input.id == "stake":
-            place = self.act(lambda by: self.desk.set_location(by, incident, value))
+            place = self.act(lambda by: self._place(by, incident, value))
             if place and place is not True:
                 self.notify(t("placed", self.lang, incident=incident,
                               place=" ".join(p for p in (place.road, place.stake) if p)))
@@ -312,6 +312,19 @@ class FloorActions(ClosingActions, LookingActions):
                     self.notify(t("flagged", self.lang,
                                   phrases=", ".join(h.phrase for h in hits)), severity="warning")
                 self.table.focus()
+
+    def _place(self: FloorScreen, by: Operator, incident: str, value: str) -> Any:
+        """Place from the location input; ``#n`` picks candidate n of the last ambiguous
+        words (the refusal listed them), which are kept until the next ambiguity."""
+        picks = getattr(self, "_picks", ("", []))
+        n = int(value[1:]) if value[:1] == "#" and value[1:].isdigit() else 0
+        if picks[0] == incident and 1 <= n <= len(picks[1]):
+            value = picks[1][n - 1].pick
+        try:
+            return self.desk.set_location(by, incident, value)
+        except AmbiguousPlace as exc:
+            self._picks = (incident, exc.candidates[:9])
+            raise
 
     def _answer(self: FloorScreen, incident: str, field: Input) -> None:
         guide = self._guide(incident)

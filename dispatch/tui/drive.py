@@ -219,7 +219,7 @@ class ReplayDesk:
         raise Refused(READ_ONLY).say("read_only")
 
     def set_location(self, by: Operator, incident: str, where: str, *,
-                     from_call: bool = False) -> Place:
+                     from_call: bool = False, says: str = "") -> Place:
         """Refused: read only."""
         raise Refused(READ_ONLY).say("read_only")
 

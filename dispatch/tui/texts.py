@@ -458,6 +458,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "expect.text": {"en": "text", "zh": "文字"},
     "error.not_placed": {"en": "cannot place “{where}”: {detail}",
                          "zh": "无法定位“{where}”：{detail}"},
+    "error.ambiguous": {"en": "“{where}” may be {n} places: {choices}; type #1 to #9 to choose",
+                        "zh": "“{where}”可能是 {n} 个地点：{choices_zh}；输入 #1 至 #9 选择"},
     "error.no_call": {"en": "no call is ringing", "zh": "没有来电"},
     "error.taken": {"en": "the call of {call} was taken by {by}{seat}",
                     "zh": "{call} 的来电已由 {by}{seat}接听"},
