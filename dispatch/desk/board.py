@@ -165,6 +165,7 @@ def _location(b: Board, e: Event) -> None:
     if inc:
         inc.location = safe_data(dict(e.data.get("location") or {}))
         inc.location_from_call = bool(e.data.get("from_call"))
+        inc.location_disagrees = safe_data(e.data.get("disagrees")) or None
         inc.recipients = dict(e.data.get("recipients") or {})
 
 

@@ -68,6 +68,8 @@ class IncidentView:
     priority_source: str | None = None
     #: The place was the call's (caller or gateway), not yet confirmed by the operator.
     location_from_call: bool = False
+    #: The caller's words name a place far from this one (``place``, ``distance_km``, …).
+    location_disagrees: dict[str, Any] | None = None
     status: str = IncidentStatus.OPEN.value
     location: dict[str, Any] = field(default_factory=dict)
     recipients: dict[str, str] = field(default_factory=dict)

@@ -157,7 +157,8 @@ class Words:
         metres, best = min(far, key=lambda x: x[0])
         if metres <= limit_km * 1000:
             return None
-        return {"place": best.label(), "road": best.place.road, "stake": best.place.stake,
+        return {"place": best.label(), "place_zh": best.label("zh"),
+                "road": best.place.road, "stake": best.place.stake,
                 "distance_km": round(metres / 1000, 1),
                 "evidence": [e.to_json() for e in best.evidence]}
 

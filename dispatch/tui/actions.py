@@ -18,7 +18,14 @@ from textual import events
 from textual.widgets import Input, Static
 
 from dispatch.desk.roles import Operator
-from dispatch.errors import AmbiguousPlace, Changed, DispatchError, Outstanding, Taken
+from dispatch.errors import (
+    AmbiguousPlace,
+    Changed,
+    DeskError,
+    DispatchError,
+    Outstanding,
+    Taken,
+)
 from dispatch.model import FINAL_STATES
 from dispatch.tui.callers import call_label
 from dispatch.tui.closing import ClosingActions
@@ -314,16 +321,20 @@ class FloorActions(ClosingActions, LookingActions):
                 self.table.focus()
 
     def _place(self: FloorScreen, by: Operator, incident: str, value: str) -> Any:
-        """Place from the location input; ``#n`` picks candidate n of the last ambiguous
-        words (the refusal listed them), which are kept until the next ambiguity."""
-        picks = getattr(self, "_picks", ("", []))
-        n = int(value[1:]) if value[:1] == "#" and value[1:].isdigit() else 0
-        if picks[0] == incident and 1 <= n <= len(picks[1]):
-            value = picks[1][n - 1].pick
+        """Place from the location input; ``#n`` picks candidate n of the ambiguous words
+        the pane listed (as typed, and again in the refusal)."""
+        from dispatch.tui.pane import PICKS, IncidentPane
+
+        pane = self.query_one(IncidentPane)
+        if value.startswith("#"):
+            pick = pane.candidate(value)
+            if pick is None:
+                raise DeskError(f"no candidate {value}").say("no_pick", n=len(pane.candidates))
+            value = pick.pick
         try:
             return self.desk.set_location(by, incident, value)
         except AmbiguousPlace as exc:
-            self._picks = (incident, exc.candidates[:9])
+            pane.candidates = list(exc.candidates[:PICKS])  # what #n picks from
             raise
 
     def _answer(self: FloorScreen, incident: str, field: Input) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 
 from dispatch.desk.views import IncidentView
 from dispatch.errors import DispatchError
+from dispatch.geo.place import Ambiguous, Candidate
 from dispatch.model import format_stake, mask_phone
 from dispatch.tui.board import place_of
 from dispatch.tui.callers import caller_name, recipient_label
@@ -36,6 +37,9 @@ from dispatch.tui.pane_parts import (
     wrap_text,
 )
 from dispatch.tui.texts import kind_label, label, t
+
+#: Candidates of an ambiguous place listed for a pick (``#1`` … ``#9``).
+PICKS = 9
 
 __all__ = ["IncidentPane", "call_place", "show_value"]
 
@@ -83,6 +87,8 @@ class IncidentPane(Vertical):
         self.lang = lang
         self.pii = pii
         self.incident: str | None = None
+        #: The places the location typed last may be (listed as ``#1`` … for a pick).
+        self.candidates: list[Candidate] = []
         self.advice_cursor: dict[str, str] = {}
         self._prefilled: str | None = None
         self._last: tuple[Any, ...] | None = None
@@ -145,6 +151,7 @@ class IncidentPane(Vertical):
             self._set("parsed", "")
             self._set("note-check", "")
             self._prefilled = None
+            self.candidates = []
         self.incident = incident
         if inc is None:
             self._set("head", t("pane.empty", lang))
@@ -257,6 +264,12 @@ class IncidentPane(Vertical):
             out.append("\n" + t("pane.location_call", lang, place=where), style="bold yellow")
         else:
             out.append("\n" + t("pane.location_now", lang, place=where), style="bold green")
+        off = inc.location_disagrees
+        if off:
+            said = off.get("place_zh") if lang == "zh" else None
+            out.append("\n" + t("pane.disagrees", lang,
+                                 place=str(said or off.get("place") or "?"),
+                                 km=off.get("distance_km", "?")), style="bold white on red")
         return out
 
     def _prefill(self, inc: IncidentView) -> None:
@@ -269,16 +282,37 @@ class IncidentPane(Vertical):
             self._prefilled = inc.id
 
     def parsed(self, desk: Any, text: str) -> None:
-        """Show where the stake being typed is (live, as each key is typed)."""
+        """Show where the place being typed is (live, as each key is typed).
+
+        What a caller says may fit several places (a service area on each
+        carriageway, two toll stations of one name): the candidates are listed,
+        ranked and numbered, and ``#n`` picks one (never a silent guess).
+        """
         lang = self.lang
-        if not text.strip():
+        typed = text.strip()
+        if not typed:
             self._set("parsed", "")
             return
+        if typed.startswith("#"):
+            pick = self.candidate(typed)
+            self._set("parsed", Text(t("pane.pick", lang, place=pick.label(lang)),
+                                     style="bold green") if pick is not None
+                      else Text(t("pane.pick_none", lang, n=len(self.candidates)),
+                                style="red"))
+            return
         try:
-            place = desk.roadmap.locate(text)
+            place = desk.roadmap.locate_text(text)
+        except Ambiguous as exc:
+            self.candidates = list(exc.candidates[:PICKS])
+            lines = Text(t("pane.candidates", lang, n=len(self.candidates)), style="bold yellow")
+            for n, cand in enumerate(self.candidates, 1):
+                lines.append(f"\n  #{n}  {cand.label(lang)}", style="yellow")
+            self._set("parsed", lines)
+            return
         except DispatchError as exc:
             self._set("parsed", Text(f"→ {exc}", style="red"))
             return
+        self.candidates = []
         section = (place.section_names.zh if lang == "zh" else place.section_names.en) \
             if place.section_names else (place.section or "?")
         jur = (place.jurisdiction_names.zh if lang == "zh" else place.jurisdiction_names.en) \
@@ -287,6 +321,11 @@ class IncidentPane(Vertical):
         self._set("parsed", Text(t("pane.parsed", lang, place=where or place.text or "?",
                                    section=section or "?", jurisdiction=jur or "?"),
                                  style="bold green"))
+
+    def candidate(self, typed: str) -> Candidate | None:
+        """The candidate ``#n`` names among those listed last (``None``: no such one)."""
+        n = int(typed[1:]) if typed[1:].isdigit() else 0
+        return self.candidates[n - 1] if 1 <= n <= len(self.candidates) else None
 
     def check_note(self, desk: Any, text: str) -> None:
         """Flag a forbidden phrase in the note being typed."""
