@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from dispatch.playbook.load import Problem, _File
 from dispatch.playbook.schema import Id, PlaybookSpec, Question, Words, _Model
@@ -102,22 +102,7 @@ class AnswersSpec(_Model):
     #: Words that end a clause, besides punctuation ("but", "但是").
     breaks: Words = Words()
     gaps: Gaps = Gaps()
-    #: Traditional characters read as their simplified forms, as pairs: "傷伤 車车 …".
-    traditional: str = ""
     answers: list[AnswerRule] = Field(min_length=1)
-
-    @field_validator("traditional")
-    @classmethod
-    def _pairs(cls, value: str) -> str:
-        for pair in value.split():
-            if len(pair) != 2:
-                raise ValueError(f"expected pairs of characters (traditional, simplified), "
-                                 f"got {pair!r}")
-        return value
-
-    def simplified(self) -> dict[str, str]:
-        """The traditional characters and their simplified forms."""
-        return {pair[0]: pair[1] for pair in self.traditional.split()}
 
 
 def fits(question: Question, value: Value) -> bool:

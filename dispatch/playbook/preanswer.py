@@ -29,6 +29,7 @@ from dispatch.playbook.load import PlaybookValidationError, shipped_folder
 from dispatch.playbook.numbers import EN_NUMBER, ZH_CHARS, ZH_NUMBER, number_value
 from dispatch.playbook.schema import PlaybookSpec, Question, Words
 from dispatch.playbook.text import has_cjk, normalize
+from dispatch.playbook.wordscan import simplified_char
 
 if TYPE_CHECKING:
     from dispatch.playbook.catalog import PlaybookSet
@@ -83,12 +84,11 @@ class _Compiled:
     one_is_article: bool = False
 
 
-def fold(text: str, simplified: dict[str, str] | None = None) -> tuple[str, list[int]]:
+def fold(text: str) -> tuple[str, list[int]]:
     """Fold text as :func:`~dispatch.playbook.text.normalize` does, keeping where each char was.
 
     Args:
         text: The text.
-        simplified: Characters to read as others (traditional → simplified, one for one).
 
     Returns:
         The folded text and, for each of its characters, the index in ``text`` it came from.
@@ -101,7 +101,8 @@ def fold(text: str, simplified: dict[str, str] | None = None) -> tuple[str, list
                 continue
             folded = " "
         else:
-            folded = normalize(simplified.get(char, char) if simplified else char)
+            # Traditional characters read as simplified, one for one (the classifier's OpenCC).
+            folded = normalize(simplified_char(char))
         out.extend(folded)
         where.extend([i] * len(folded))
     return "".join(out), where
@@ -112,7 +113,6 @@ class PreAnswerer:
 
     def __init__(self, spec: AnswersSpec, playbooks: list[PlaybookSpec]) -> None:
         self.spec = spec
-        self._simplified = spec.simplified()
         self._negators = [(has_cjk(n), _phrase(n, endings=False))
                           for _, n in spec.negators.all()]
         self._doubt = _patterns(spec.doubt)
@@ -196,7 +196,7 @@ class PreAnswerer:
         return list(found)
 
     def _read_now(self, playbook_id: str, text: str) -> list[PreAnswer]:
-        folded, where = fold(text, self._simplified)
+        folded, where = fold(text)
         clauses = list(self._clauses(folded))
         found = []
         for question in self._questions[playbook_id]:

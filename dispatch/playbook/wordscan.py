@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from dispatch.playbook.text import has_cjk, normalize
+from dispatch.playbook.text import has_cjk, is_wide, normalize
 
 #: English endings a listed word may take and still count.
 ENDINGS = ("", "s", "es", "ed", "d", "ing")
@@ -43,6 +43,13 @@ def _t2s() -> Any:
     from opencc import OpenCC
 
     return OpenCC("t2s")
+
+
+@lru_cache(maxsize=8192)
+def simplified_char(char: str) -> str:
+    """One character as simplified Chinese (itself when it is not traditional)."""
+    converted = _t2s().convert(char) if is_wide(char) else char
+    return converted if len(converted) == 1 else char
 
 
 def prepare(text: str) -> str:
