@@ -292,8 +292,9 @@ class Desk(Ending):
             try:
                 self.set_location(by, incident, where or says, from_call=True,
                                   says=says if where else "")
-            except DeskError as exc:
-                log.info("call location %r not placed: %s", where or says, exc)
+            except DeskError:
+                # Callers' words stay out of the logs (they hold places and names).
+                log.info("incident %s not placed from its call", incident)
         return incident
 
     def dispatch(self, by: Operator, incident: str,

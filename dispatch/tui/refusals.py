@@ -54,6 +54,8 @@ def refusal(exc: DispatchError, desk: Any, lang: str, *, pii: bool = True) -> st
         fields["question"] = labels.question(fields["question"], lang)
     if "step" in fields:
         fields["step"] = t(f"error.step.{fields['step']}", lang)
+    if lang == "zh" and "choices_zh" in fields:
+        fields["choices"] = fields["choices_zh"]  # the candidates named in Chinese
     if "role" in fields:
         fields["role"] = t(f"role.{fields['role']}", lang)
     return " ".join(t(key, lang, **fields).split())

@@ -467,7 +467,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "error.not_placed": {"en": "cannot place “{where}”: {detail}",
                          "zh": "无法定位“{where}”：{detail}"},
     "error.ambiguous": {"en": "“{where}” may be {n} places: {choices}; type #1 to #9 to choose",
-                        "zh": "“{where}”可能是 {n} 个地点：{choices_zh}；输入 #1 至 #9 选择"},
+                        "zh": "“{where}”可能是 {n} 个地点：{choices}；输入 #1 至 #9 选择"},
     "error.no_pick": {"en": "no such place to pick: type #1 to #{n} (the places listed)",
                       "zh": "没有这个地点：请输入 #1 至 #{n}（列出的地点）"},
     "error.no_call": {"en": "no call is ringing", "zh": "没有来电"},
