@@ -22,6 +22,7 @@ from dispatch.interchange.cap import CAP_NS
 from dispatch.interchange.eido import documents
 from dispatch.timeline import Timeline
 
+from . import eidolib
 from .brokers import Mosquitto
 from .buslib import settings
 from .desklib import make_desk, shipped
@@ -211,14 +212,18 @@ def test_eido_document_per_incident(log: Timeline, clock: ManualClock) -> None:
     assert len(docs) == 1
     doc = docs[0]
     for key in ("eidoMessageIdentifier", "$id", "lastUpdateTimeStamp", "incidentComponent",
+                "updatedByAgencyReference", "agentComponent", "callbackComponent",
                 "callComponent", "locationComponent", "agencyComponent",
                 "emergencyResourceComponent", "notesComponent"):
         assert key in doc
     inc = doc["incidentComponent"]
-    assert inc["localIncidentIdentifier"] == iid
+    assert inc["internalIncidentId"] == iid
+    assert doc["$id"] == inc["incidentTrackingIdentifier"]
     assert inc["incidentTrackingIdentifier"].startswith("urn:emergency:uid:incidentid:")
-    assert inc["incidentTypeCommonRegistryText"] == "Traffic Collision"
-    assert inc["incidentStatusCommonRegistryText"] == "Resolved"
+    assert doc["eidoVersion"] == "1.0" and doc["issuingElementIdentification"]
+    assert inc["incidentTypeCommonRegistryText"] == "MVA"  # APCO; no injuries answered
+    assert inc["incidentStatusCommonRegistryText"] == ["Closed"]
+    assert inc["incidentStatusInternalText"] == ["resolved"]
     # Every reference resolves to a component of the document.
     ids = {c["$id"] for key, value in doc.items() if key.endswith("Component")
            for c in (value if isinstance(value, list) else [value])}
@@ -229,28 +234,44 @@ def test_eido_document_per_incident(log: Timeline, clock: ManualClock) -> None:
                 [r for v in obj.values() for r in refs(v)]
         return [r for v in obj for r in refs(v)] if isinstance(obj, list) else []
 
-    assert refs(doc) and all(r.removeprefix("#") in ids for r in refs(doc))
+    assert refs(doc) and all(r in ids for r in refs(doc))
     # Times come from the timeline.
     events = {e.type: e for e in log.events()}
     call = doc["callComponent"][0]
     assert call["callStartTimestamp"] == rfc3339(events["call_received"].at)
-    assert call["callAnswerTimestamp"] == rfc3339(events["call_answered"].at)
+    assert call["answerDate"] == rfc3339(events["call_answered"].at)
+    assert call["lastUpdateTimeStamp"] == call["answerDate"]
     assert inc["incidentResolvedTimestamp"] == rfc3339(events["incident_resolved"].at)
     resources = doc["emergencyResourceComponent"]
     assert {r["serviceText"] for r in resources} == {"120", "110"}
+    assert {r["emergencyResourceTypeCommonRegistryText"] for r in resources} == {
+        "GroundALSAmbulance", "PatrolUnit"}
     sent = [e for e in log.events(types=["order_sent"])]
     assert {r["dispatchTimestamp"] for r in resources} == {rfc3339(e.at) for e in sent}
-    assert {a["agencyIdentifier"] for a in doc["agencyComponent"]} >= {"120/xianning",
-                                                                       "110/xianning"}
-    loc = doc["locationComponent"][0]["locationByValue"]
-    assert loc["civicAddressText"].startswith("G4 K1024+300")
-    assert loc["geometry"]["type"] == "Point"
-    assert doc["notesComponent"][0]["noteText"] == "two cars in the left lane"
+    assert len(doc["dispatchComponent"]) == len(resources)
+    agencies = {a["agencyIdentifier"]: a for a in doc["agencyComponent"]}
+    assert set(agencies) >= {"120/xianning", "110/xianning"}
+    assert agencies["120/xianning"]["agencyType"] == ["ems"]
+    assert agencies["110/xianning"]["agencyRoleDescriptionRegistryText"] == ["Dispatched"]
+    assert [a["agentRoleRegistryText"] for a in doc["agentComponent"]] == [
+        ["Dispatching", "Call Taking"]]
+    loc = doc["locationComponent"][0]
+    assert loc["locationTypeDescriptionRegistryText"] == "CurrentIncident"
+    assert loc["locationDescriptionText"].startswith("G4 K1024+300")
+    assert "<gml:pos>" in loc["locationByValue"]  # a PIDF-LO point
+    assert loc["dispatchLocation"]["geometry"]["type"] == "Point"
+    assert doc["notesComponent"][0]["notesActionComments"] == "two cars in the left lane"
     # Callers are masked unless pii.
     assert call["callbackNumber"] == "138****0001"
-    assert doc["personComponent"][0]["personFullName"] == "李*"
+    assert doc["callbackComponent"][0]["callBackInformationUri"] == []
+    person = doc["personComponent"][0]
+    assert person["personIncidentRoleRegistryText"] == ["Caller"]
+    assert person["ncPersonComponent"]["name"][0]["personFullName"][0]["value"] == "李*"
     full = documents(log.events(), "hubei", pii=True)[0]
     assert full["callComponent"][0]["callbackNumber"] == "13800000001"
+    assert full["callbackComponent"][0]["callBackInformationUri"] == ["tel:13800000001"]
+    # The document has NENA's required structure (tests/eidolib.py).
+    assert eidolib.errors(doc) == [] and eidolib.errors(full) == []
     json.dumps(doc)  # plain JSON
 
 
@@ -260,7 +281,7 @@ def test_export_eido_one_file_per_incident(log: Timeline, clock: ManualClock,
     out = tmp_path / "eido"
     assert main(["export", "--format", "eido", "--db", str(log.path), "--out", f"{out}/"]) == 0
     doc = json.loads((out / f"{iid}.eido.json").read_text(encoding="utf-8"))
-    assert doc["incidentComponent"]["localIncidentIdentifier"] == iid
+    assert doc["incidentComponent"]["internalIncidentId"] == iid
 
 
 class _Tags(HTMLParser):

@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
                              incident=args.incident)
             if args.incident and not docs:
                 raise DispatchError(f"{log.path}: no incident {args.incident}")
-            files = [(f"{d['incidentComponent']['localIncidentIdentifier']}.eido.json",
+            files = [(f"{d['incidentComponent']['internalIncidentId']}.eido.json",
                       json.dumps(d, ensure_ascii=False, indent=2) + "\n") for d in docs]
             lines = [json.dumps(d, ensure_ascii=False, sort_keys=True) + "\n" for d in docs]
         else:
