@@ -14,7 +14,7 @@ component carries EIDO's prologue (``$id``, ``lastUpdateTimeStamp``,
 timeline (RFC 3339 UTC).  The document is a fold over the log through the
 desk's board, the same fold the console and replay use.  Callers' names and
 numbers are masked unless ``pii``.  Documents validate against NENA's
-published EIDO OpenAPI schema (tests/test_eido_schema.py); a few elements of
+published EIDO OpenAPI schema (tests/test_interchange_schemas.py); a few elements of
 our own (``statusHistory``, ``dispatchLocation``, …) ride along, which the
 schema allows.
 """
