@@ -241,3 +241,29 @@ def test_unit_command_key_and_state_file(tmp_path: Path) -> None:
     address = parse_address("section/g4-xianning")
     assert state_path(address, None).parts[-2:] == ("units", "section-g4-xianning.db")
     assert state_path(address, tmp_path / "u.db") == tmp_path / "u.db"
+
+
+async def test_radio_status_codes_keyed_as_digits(log: Timeline, clock: ManualClock,
+                                                  mosquitto: Mosquitto, tmp_path: Path) -> None:
+    """FMS codes as a crew keys them: 3 en route, 4 on scene, 5 noted only, 1 cleared."""
+    name = f"ua-{uuid.uuid4().hex[:8]}"
+    client = _unit(name, UnitStore(tmp_path / "unit.db"), mosquitto.port, clock)
+    app = UnitApp(client, "en", codes="fms")
+    async with _console(log, clock, mosquitto.port) as (bus, heard), \
+            app.run_test(size=(120, 40)) as pilot:
+        arrived = orders_of(client)
+        await client.link.wait_up()
+        incident = log.open_incident("op1").incident
+        oid = bus.send_order(order(clock, incident, to=str(client.address)), "op1"
+                             ).data["order"]
+        await arrived.until(lambda items: len(items) == 1)
+        await pilot.press("a")
+        await heard.until(lambda evs: count(evs, "order_status", status="accepted") == 1)
+        for key, status in (("3", "en_route"), ("4", "on_scene")):
+            await pilot.press(key)
+            await heard.until(lambda evs, s=status: count(evs, "order_status", status=s) == 1)
+        await pilot.press("5")  # "asks to speak": moves no order
+        assert any("FMS status 5 noted" in str(n) for n in _notes(app))
+        await pilot.press("1")
+        await heard.until(lambda evs: count(evs, "order_status", status="cleared") == 1)
+        assert _status_cell(app, oid) == "cleared"

@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--drill", action="store_true",
                         help="take drill orders (the drill root) instead of live ones")
     parser.add_argument("--lang", choices=("en", "zh"), help="language (default: ui.lang)")
+    parser.add_argument("--codes", default="fms", metavar="SCHEME",
+                        help="radio status codes the crew may key in as digits: a scheme of "
+                             "maps/status-codes.toml (fms, tetra) or none (default: fms)")
     parser.add_argument("--any-address", action="store_true",
                         help="run even if no station of the map has ADDRESS (a partner's "
                         "test desk): no console sends it orders unless its map has it")
@@ -125,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
                             drill=args.drill, key=key)
         with logging_to_file(f"unit-{service}-{unit}"):
             UnitApp(client, lang, unit_name=name, tz=config.center.tz,
-                    labels=labels_of(args)).run()
+                    labels=labels_of(args),
+                    codes=None if args.codes == "none" else args.codes).run()
     finally:
         store.close()
     return 0

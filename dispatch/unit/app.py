@@ -19,11 +19,13 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from dispatch.clock import parse_rfc3339
+from dispatch.errors import DispatchError
 from dispatch.model import format_stake
 from dispatch.safe import safe_data, safe_text
 from dispatch.timeline.labels import Labels
 from dispatch.tui.prompts import Ask
 from dispatch.unit.client import ReportRefused, UnitClient
+from dispatch.unit.codes import status_from_code
 from dispatch.unit.store import HeldOrder
 from dispatch.unit.texts import kind_label, status_label, unit_text
 
@@ -44,6 +46,8 @@ class UnitApp(App[None]):
         run_client: Start the client on mount and stop it on unmount.
         labels: Names for the order's ids (places, questions, advice) from the map and
             playbooks; without them the ids show.
+        codes: The radio status-code scheme the crew may key in as digits (``fms``,
+            ``tetra``; ``maps/status-codes.toml``), or ``None`` for letters only.
     """
 
     CSS = """
@@ -59,13 +63,15 @@ class UnitApp(App[None]):
         Binding("o", "on_scene", show=False),
         Binding("c", "cleared", show=False),
         Binding("q", "quit", show=False),
+        *(Binding(str(n), f"code({n})", show=False) for n in range(10)),
     ]
 
     def __init__(self, client: UnitClient, lang: str = "en", *, unit_name: str | None = None,
                  tz: tzinfo | None = None, run_client: bool = True,
-                 labels: Labels | None = None) -> None:
+                 labels: Labels | None = None, codes: str | None = "fms") -> None:
         super().__init__()
         self.labels = labels
+        self.codes = codes
         self.client = client
         self.lang = lang
         self.unit_name = unit_name
@@ -313,6 +319,20 @@ class UnitApp(App[None]):
         held = self._current()
         if held is not None:
             self.report(held.id, status)
+
+    def action_code(self, code: int) -> None:
+        """A radio status code keyed in as a digit (FMS 3 en route, 4 on scene, …)."""
+        if self.codes is None:
+            return
+        try:
+            status = status_from_code(self.codes, int(code))
+        except DispatchError as exc:
+            self.notify(self.t("notify.refused", reason=str(exc)), severity="error")
+            return
+        if status is None:  # a code that moves no order (FMS 5: asks to speak)
+            self.notify(self.t("code.noted", scheme=self.codes.upper(), code=code))
+            return
+        self._step(status)
 
     def action_accept(self) -> None:
         """Accept the highlighted order."""

@@ -59,8 +59,11 @@ UNIT_TEXTS: dict[str, dict[str, str]] = {
     "colon": {"en": ": ", "zh": "："},
     "yes": {"en": "yes", "zh": "是"},
     "no": {"en": "no", "zh": "否"},
-    "keys": {"en": "a accept · d decline · e en route · o on scene · c cleared · q quit",
-             "zh": "a 接受 · d 拒绝 · e 出发 · o 到场 · c 完成 · q 退出"},
+    "keys": {"en": "a accept · d decline · e en route · o on scene · c cleared · 0-9 status "
+                   "code · q quit",
+             "zh": "a 接受 · d 拒绝 · e 出发 · o 到场 · c 完成 · 0-9 状态码 · q 退出"},
+    "code.noted": {"en": "{scheme} status {code} noted: it moves no order",
+                   "zh": "{scheme} 状态 {code} 已记录：不改变派单状态"},
     "notify.new": {"en": "New order {incident}: {kind}, priority {priority}, {place}",
                    "zh": "新派单 {incident}：{kind}，优先级 {priority}，{place}"},
     "notify.sent": {"en": "{incident}: reported {status}", "zh": "{incident}：已回报{status}"},
