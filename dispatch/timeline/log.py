@@ -4,6 +4,14 @@ One :class:`Timeline` owns one SQLite file.  Every append is one transaction
 that writes the events and the projection rows they change, committed with
 ``synchronous=FULL``: when :meth:`Timeline.append` returns, the events survive
 a SIGKILL and a power loss.  Many events given at once share one commit.
+
+The one exception is asked for by name: ``append(..., durable=False)`` commits
+without waiting for the disk (SQLite ``synchronous=NORMAL`` for that commit,
+PostgreSQL ``synchronous_commit=off``).  Such a commit survives a SIGKILL (the
+write is in the OS's hands) but a power loss may take it, and only it: the
+log is written in order, so the next durable commit of any seat makes it
+durable too.  It is for facts whose loss costs a resend that the recipient
+de-duplicates (``order_delivered``), never for an order, a call or a report.
 """
 
 from __future__ import annotations
@@ -178,13 +186,17 @@ class Timeline(Reads):
         return Event(type=str(type), actor=actor, at=at or self.clock.now(),
                      incident=incident, data=dict(data or {}))
 
-    def append(self, *events: Event, guard: Guard | None = None) -> list[Event]:
+    def append(self, *events: Event, guard: Guard | None = None,
+               durable: bool = True) -> list[Event]:
         """Append events in one durable transaction and fold them into the projections.
 
         Args:
             events: What to append.
             guard: Append only if nobody else changed these incidents since
                 the seat last looked (DESIGN, "No lost update").
+            durable: Wait for the disk before returning (the default).  ``False``
+                skips the fsync for this commit (see the module docstring): only
+                for events whose loss after a power cut is a de-duplicated resend.
 
         Returns:
             The events that were new, their ``seq`` assigned; an event whose id
@@ -197,17 +209,26 @@ class Timeline(Reads):
         """
         # The body of ``transaction()`` without the generator machinery: this is
         # the hot path of every single append.
-        conn = self._begin()
-        tx = Transaction(self)
+        if not durable:
+            try:
+                self._relax(True)
+            except (sqlite3.Error, LogUnwritable) as exc:
+                raise self._translate(exc) from None
         try:
-            if guard is not None:
-                tx.check(guard)
-            tx.append(*events)
-            tx.flush()
-            self._commit(conn)
-        except BaseException as exc:
-            self._failed(conn, tx, exc)
-            raise self._translate(exc) from None
+            conn = self._begin()
+            tx = Transaction(self)
+            try:
+                if guard is not None:
+                    tx.check(guard)
+                tx.append(*events)
+                tx.flush()
+                self._commit(conn)
+            except BaseException as exc:
+                self._failed(conn, tx, exc)
+                raise self._translate(exc) from None
+        finally:
+            if not durable:
+                self._relax(False)
         if self.fault is not None:
             self._healed()
         return tx.appended
@@ -263,6 +284,15 @@ class Timeline(Reads):
 
     def _commit(self, conn: Any) -> None:
         conn.execute("COMMIT")
+
+    def _relax(self, relaxed: bool) -> None:
+        """Let the next commit skip its fsync (``True``), or make commits durable again.
+
+        Set outside the transaction (SQLite reads the level when the
+        transaction starts) and always put back: every other append waits for
+        the disk.
+        """
+        self.conn.execute(f"PRAGMA synchronous={'NORMAL' if relaxed else 'FULL'}")
 
     # -- health -------------------------------------------------------------
 

@@ -244,6 +244,20 @@ class PgTimeline(Timeline):
         conn.execute(f"NOTIFY {CHANNEL}")
         conn.execute("COMMIT")
 
+    def _relax(self, relaxed: bool) -> None:
+        """``synchronous_commit=off`` for the next commit, or back to the server's setting.
+
+        Either way the log's WAL is written in order, so the next durable
+        commit flushes a relaxed one with it.
+        """
+        try:
+            self.conn.execute("SET synchronous_commit TO off" if relaxed
+                              else "RESET synchronous_commit")
+        except LogUnwritable:
+            if relaxed:
+                raise
+            # The connection is gone, and with it the setting: a new one is durable.
+
     def _translate(self, exc: BaseException) -> BaseException:
         # PgConnection already turned the server's errors into the log's own.
         if isinstance(exc, LogUnwritable):

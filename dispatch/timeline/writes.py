@@ -9,7 +9,8 @@ the changed projection rows are upserted before the commit.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from dispatch.clock import rfc3339
@@ -39,6 +40,11 @@ def _upsert_sql(table: str, cols: list[str], key: str) -> str:
         f'ON CONFLICT("{key}") DO UPDATE SET {updates}'
     )
 
+
+#: A row's values in column order.  ``dataclasses.astuple`` deep-copies every
+#: value, which costs more than the upsert itself; the fields are scalars.
+_incident_row = attrgetter(*INCIDENT_COLS)
+_order_row = attrgetter(*OUTBOX_COLS)
 
 _UPSERT_INCIDENT = _upsert_sql("incidents", INCIDENT_COLS, "id")
 _UPSERT_ORDER = _upsert_sql("outbox", OUTBOX_COLS, "order")
@@ -150,10 +156,10 @@ def write_projection(conn: sqlite3.Connection, proj: Projection) -> None:
     """Upsert the projection rows ``proj`` changed."""
     if proj.dirty_incidents:
         incidents = [proj.incidents[i] for i in sorted(proj.dirty_incidents)]
-        conn.executemany(_UPSERT_INCIDENT, [astuple(i) for i in incidents if i is not None])
+        conn.executemany(_UPSERT_INCIDENT, [_incident_row(i) for i in incidents if i is not None])
     if proj.dirty_orders:
         orders = [proj.outbox[o] for o in sorted(proj.dirty_orders)]
-        conn.executemany(_UPSERT_ORDER, [astuple(o) for o in orders if o is not None])
+        conn.executemany(_UPSERT_ORDER, [_order_row(o) for o in orders if o is not None])
     if proj.dirty_days:
         conn.executemany(_UPSERT_DAY, [(d, proj.days[d]) for d in sorted(proj.dirty_days)])
     if proj.ringing:
