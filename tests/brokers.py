@@ -178,7 +178,7 @@ class Nats:
             probe = paho.Client(paho.CallbackAPIVersion.VERSION2, client_id=f"probe-{self.name}",
                                 clean_session=False)
             granted = threading.Event()
-            probe.on_connect = lambda *a: granted.set() if not a[3].is_failure else None
+            probe.on_connect = lambda *a, ok=granted: ok.set() if not a[3].is_failure else None
             try:
                 if probe.connect("127.0.0.1", self.port, keepalive=5) == 0:
                     probe.loop_start()

@@ -13,6 +13,7 @@ strict expected failure naming the broker's limit (README, *The bus*).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,11 +34,16 @@ from dispatch.model import Address, new_id
 from dispatch.unit.client import UnitClient
 from dispatch.unit.store import UnitStore
 
-from .brokers import Mosquitto, Nats, free_port
+from .brokers import Nats, free_port
 from .buslib import count, events_of, new_orders, order, orders_of, settings
 
 #: What a broker cannot do that the contract needs: ``(broker, feature) -> reason``.
-LIMITS: dict[tuple[str, str], str] = {}
+LIMITS: dict[tuple[str, str], str] = {
+    ("amqtt", "redelivery"): "amqtt 0.12.1 does not redeliver an unacknowledged QoS 1 message "
+                             "when the persistent session resumes (it is lost with the seat)",
+    ("amqtt", "retained"): "amqtt 0.12.1 also hands a new subscription the retained messages "
+                           "of other topics (those matching any earlier wildcard filter)",
+}
 
 
 @dataclass(frozen=True)
@@ -95,7 +101,7 @@ def limit(request: pytest.FixtureRequest, broker: Broker, feature: str) -> None:
 @pytest.fixture
 def center() -> str:
     """A centre of this test's own (its topics, retained messages and sessions)."""
-    return f"c{new_id()[:8]}"
+    return f"c{new_id()[-8:]}"
 
 
 class Rig:
@@ -199,9 +205,10 @@ async def test_calls_in_acknowledged_only_after_their_commit(
     again = rig.bus()  # the same seat, back: the broker redelivers the first call
     heard = events_of(again)
     await rig.up(again)
-    await heard.until(lambda evs: count(evs, "call_received") == 2, timeout=20)
+    await heard.until(lambda evs: count(evs, "call_received") == 2, timeout=10)
     calls = [e.data["call"] for e in again.log.events(types=["call_received"])]
-    assert calls == [first["id"], second["id"]]
+    # NATS redelivers after its ack_wait, so the first may come after the second.
+    assert sorted(calls) == sorted([first["id"], second["id"]])
     assert again.intake.acked >= 2
 
 
@@ -254,7 +261,8 @@ async def test_drill_orders_stay_on_the_drill_root(
     await live_seen.until(lambda items: len(items) == 1)
     assert [h.id for h, _ in live_seen.items] == [marker.id]
     assert [h.id for h, _ in drill_seen.items] == [drill_order.id]
-    assert live.store.rejected()[0][2] == "drill message on the live root"
+    # (amqtt may also hand the live unit other topics' retained messages: refused too.)
+    assert "drill message on the live root" in [r[2] for r in live.store.rejected()]
 
 
 async def test_retained_advisory_and_presence_reach_a_late_subscriber(
@@ -272,6 +280,7 @@ async def test_retained_advisory_and_presence_reach_a_late_subscriber(
     # A console that starts later learns the unit is online from the retained presence.
     late = rig.bus("late")
     await rig.up(late)
+    wanted = {rig.topics.advisories, rig.topics.presence_unit("120/xianning")}
     async with rig.raw() as raw:
         await raw.subscribe(rig.topics.advisories, qos=1)
         await raw.subscribe(rig.topics.presence_unit("120/xianning"), qos=1)
@@ -279,6 +288,7 @@ async def test_retained_advisory_and_presence_reach_a_late_subscriber(
         async with asyncio.timeout(10):
             async for message in raw.messages:
                 assert message.retain
+                assert str(message.topic) in wanted, f"{message.topic} was never subscribed"
                 got[str(message.topic)] = bytes(message.payload)  # type: ignore[arg-type]
                 if len(got) == 2:
                     break
@@ -304,7 +314,7 @@ async def test_a_lost_unit_s_will_says_offline_retained(
     await asyncio.wait_for(_until(lambda: bus.presence.get("120/lost") is True), 10)
     crew._client.socket().close()  # the cable pulled: no DISCONNECT, the broker sends the will
     await asyncio.wait_for(_until(lambda: bus.presence.get("120/lost") is False), 20)
-    with pytest.raises(aiomqtt.MqttError):
+    with contextlib.suppress(aiomqtt.MqttError):  # its socket is gone already
         await crew.__aexit__(None, None, None)
     late = rig.bus("late")  # the will was retained: a later console hears it too
     await rig.up(late)
