@@ -100,7 +100,7 @@ listen: 127.0.0.1:{client_port}
 jetstream {{ store_dir: "{folder}/js" }}
 # A QoS 1 message not acknowledged within ack_wait is redelivered, even to a new
 # session of the same client (30 s by default: a failover would wait that long).
-mqtt {{ listen: 127.0.0.1:{port}, ack_wait: "2s" }}
+mqtt {{ listen: 127.0.0.1:{port}, ack_wait: "2s"{replicas} }}
 {cluster}
 """
 
@@ -136,13 +136,16 @@ class Nats:
         self.folder, self.name = folder, name
         self.port = free_port()
         self.client_port = free_port()
-        cluster = ""
+        cluster, replicas = "", ""
         if route_port is not None:
+            # Sessions, retained messages and QoS 1 queues on every node: any one may die.
+            replicas = ", stream_replicas: 3, consumer_replicas: 3"
             cluster = CLUSTER_CONF.format(route_port=route_port, routes=", ".join(
                 f"nats-route://127.0.0.1:{r}" for r in routes))
         self.conf = folder / f"{name}.conf"
         self.conf.write_text(NATS_CONF.format(name=name, client_port=self.client_port,
-                                              folder=folder, port=self.port, cluster=cluster))
+                                              folder=folder, port=self.port, cluster=cluster,
+                                              replicas=replicas))
         self.proc: subprocess.Popen[str] | None = None
         self.output: list[str] = []
 
