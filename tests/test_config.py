@@ -183,3 +183,50 @@ def test_command_line_shows_one_line_and_no_traceback() -> None:
     assert proc.returncode == 2
     assert proc.stderr == f'dispatch: {path}: sla.ack_s: expected an integer, got "thirty"\n'
     assert proc.stdout == ""
+
+
+def test_mqtt_urls_list_the_brokers_of_a_cluster_in_order() -> None:
+    mqtt = Config.model_validate(
+        {"mqtt": {"urls": ["mqtt://n1:1883", "mqtt://n2", "mqtt://10.0.0.3:1884"]}}).mqtt
+    assert mqtt.endpoints == [("n1", 1883), ("n2", 1883), ("10.0.0.3", 1884)]
+    assert (mqtt.host, mqtt.port, mqtt.embedded, mqtt.tls) == ("n1", 1883, False, False)
+    from dispatch.bus.link import LinkSettings
+
+    link = LinkSettings.from_config(Config.model_validate({"mqtt": mqtt.model_dump(
+        exclude={"url"})}), "c1")
+    assert link.brokers == (("n1", 1883), ("n2", 1883), ("10.0.0.3", 1884))
+    assert LinkSettings("h", 1, "c").brokers == (("h", 1),)  # one broker: as before
+
+
+@pytest.mark.parametrize(("urls", "message"), [
+    ('["mqtt://n1:1883", "http://n2"]', "mqtt.urls: broker 2: expected \"mqtt://host:port\" "
+     "or \"mqtts://host:port\", got 'http://n2'"),
+    ("[]", "mqtt.urls: expected a non-empty array"),
+    ('"mqtt://n1"', "mqtt.urls: expected a non-empty array"),
+    ('["mqtt://n1", "mqtts://n2"]', "mqtt.urls: expected every broker with the same scheme"),
+    ('["mqtt://n1:99999"]', "mqtt.urls: broker 1: expected"),
+    ('["mqtt://n1", "mqtt://n1"]', "mqtt.urls: a broker is listed twice"),
+])
+def test_bad_mqtt_urls_are_one_line_each(tmp_path: Path, urls: str, message: str) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text(f"[mqtt]\nurls = {urls}\n")
+    with pytest.raises(ConfigError) as caught:
+        read_config(path)
+    text = str(caught.value)
+    assert "\n" not in text and text.startswith(f"{path.resolve()}: {message}")
+
+
+def test_url_and_urls_together_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[mqtt]\nurl = "mqtt://a"\nurls = ["mqtt://b"]\n')
+    with pytest.raises(ConfigError, match="set either url or urls, not both"):
+        read_config(path)
+
+
+def test_config_show_lists_the_brokers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[mqtt]\nurls = ["mqtt://n1:1883", "mqtt://ops:pw@n2:1883"]\n')
+    assert main(["--config", str(path), "config", "show"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r'^urls = \["mqtt://n1:1883", "mqtt://ops:\*+@n2:1883"\] +# ', out, re.M)
+    assert "pw@" not in out

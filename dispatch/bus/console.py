@@ -191,8 +191,8 @@ class ConsoleBus:
 
     def _link_changed(self, up: bool, at: datetime) -> None:
         kind = EventType.LINK_UP if up else EventType.LINK_DOWN
-        event = self.log.event(kind, "system", data={"broker": self.link.settings.host,
-                                                     "port": self.link.settings.port,
+        event = self.log.event(kind, "system", data={"broker": self.link.host,
+                                                     "port": self.link.port,
                                                      "console": self.console_id}, at=at)
         # A fact about this run's link: its n-th connection went up (or down).
         event.id = derived_id(kind, self.console_id, self._run_id, self.link.connects)

@@ -129,13 +129,22 @@ class LinkSettings:
     reconnect_min_s: float = 0.5
     reconnect_max_s: float = 30.0
     publish_timeout_s: float = 10.0
+    #: Every broker of the cluster as ``(host, port)``, in the order they are
+    #: tried (empty: ``host`` and ``port`` alone).
+    endpoints: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def brokers(self) -> tuple[tuple[str, int], ...]:
+        """The brokers to try, in order: ``endpoints``, or ``(host, port)`` alone."""
+        return self.endpoints or ((self.host, self.port),)
 
     @classmethod
     def from_config(cls, config: Config, client_id: str, **overrides: object) -> LinkSettings:
         """Settings from ``[mqtt]`` for a client named ``client_id``."""
         mqtt = config.mqtt
         values: dict[str, object] = dict(
-            host=mqtt.host, port=mqtt.port, client_id=client_id, username=mqtt.username,
+            host=mqtt.host, port=mqtt.port, endpoints=tuple(mqtt.endpoints),
+            client_id=client_id, username=mqtt.username,
             password=mqtt.password, tls=mqtt.tls, ca_file=mqtt.ca_file,
             cert_file=mqtt.cert_file, key_file=mqtt.key_file, keepalive_s=mqtt.keepalive_s,
             reconnect_max_s=mqtt.reconnect_max_s,
@@ -158,7 +167,16 @@ def backoff_delays(minimum: float, maximum: float, rng: random.Random | None = N
 
 
 class Link:
-    """One long-lived MQTT connection.
+    """One long-lived MQTT connection, to one broker of a cluster at a time.
+
+    With several brokers (:attr:`LinkSettings.endpoints`) the link tries them
+    in order and, when the one it is on is lost (or refuses it), moves on to
+    the next with the same backoff, reset by every successful connection.
+    Everything that makes the bus safe is redone on each connection, so it
+    holds across the switch: the subscriptions and presence (retained, with
+    its will) are sent again, the drains publish what waits once the link is
+    up, and a message taken on the old connection is never acknowledged on the
+    new one (the cluster redelivers it; derived event ids make that a no-op).
 
     Args:
         settings: Broker address and identity.
@@ -198,6 +216,7 @@ class Link:
         self._stopping = False
         self._ever_tried = False
         self._task: asyncio.Task[None] | None = None
+        self._index = 0
 
     # -- state ------------------------------------------------------------------
 
@@ -226,6 +245,16 @@ class Link:
             except Exception:
                 log.exception("link listener failed")
 
+    @property
+    def host(self) -> str:
+        """The broker the link is on (or trying next)."""
+        return self.settings.brokers[self._index][0]
+
+    @property
+    def port(self) -> int:
+        """That broker's port."""
+        return self.settings.brokers[self._index][1]
+
     async def wait_up(self) -> None:
         """Return once the link is up."""
         await self._up_event.wait()
@@ -247,7 +276,7 @@ class Link:
             )
         factory = AckingClient if self.on_inbound is not None else aiomqtt.Client
         return factory(
-            s.host, s.port, username=s.username, password=s.password,
+            self.host, self.port, username=s.username, password=s.password,
             identifier=s.client_id, clean_session=False, keepalive=s.keepalive_s,
             will=will, tls_params=tls, socket_options=NODELAY, timeout=s.publish_timeout_s,
         )
@@ -276,13 +305,15 @@ class Link:
                             await self._deliver(message)
             except aiomqtt.MqttError as exc:
                 if not self._stopping:
-                    log.info("broker link lost: %s", exc)
+                    log.info("broker link to %s:%s lost: %s", self.host, self.port, exc)
             finally:
                 self._client = None
                 if not self._stopping:
                     self._set(False)
             if self._stopping:
                 break
+            # Fail over: the next broker of the cluster (the same one when alone).
+            self._index = (self._index + 1) % len(self.settings.brokers)
             await asyncio.sleep(next(delays))
 
     def _hand_over(self, message: aiomqtt.Message) -> None:

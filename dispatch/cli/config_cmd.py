@@ -68,6 +68,8 @@ def _toml(value: Any) -> str:
     if isinstance(value, BaseModel):  # an inline table, as config.toml writes it
         fields = value.model_dump()
         return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in fields.items()) + " }"
+    if isinstance(value, list):  # [mqtt] urls
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

@@ -13,7 +13,14 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 CENTER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 
@@ -97,10 +104,35 @@ class CenterConfig(_Section):
         return ZoneInfo(self.timezone)
 
 
+#: What a broker URL must look like, said when it does not.
+_URL_FORMS = '"mqtt://host:port" or "mqtts://host:port"'
+
+
+def _bad_broker_url(value: object) -> bool:
+    """Whether ``value`` is not an ``mqtt://`` or ``mqtts://`` URL naming a host."""
+    if not isinstance(value, str):
+        return True
+    parts = urlsplit(value)
+    ok = parts.scheme in ("mqtt", "mqtts") and parts.hostname and not parts.path.strip("/")
+    try:
+        port_ok = parts.port is None or 1 <= parts.port <= 65535
+    except ValueError:
+        port_ok = False
+    return not (ok and port_ok)
+
+
+def _endpoint(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "", parts.port or (8883 if parts.scheme == "mqtts" else 1883)
+
+
 class MqttConfig(_Section):
     """``[mqtt]``: the broker link."""
 
     url: str = "embedded"
+    #: Several brokers of one cluster, tried in order; the link fails over to
+    #: the next when one is lost.  Instead of ``url``.
+    urls: list[str] | None = None
     embedded_host: str = "127.0.0.1"
     embedded_port: Port = 11883
     username: str | None = None
@@ -114,44 +146,63 @@ class MqttConfig(_Section):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        if value == "embedded":
-            return value
-        parts = urlsplit(value)
-        ok = parts.scheme in ("mqtt", "mqtts") and parts.hostname and not parts.path.strip("/")
-        try:
-            port_ok = parts.port is None or 1 <= parts.port <= 65535
-        except ValueError:
-            port_ok = False
-        if not (ok and port_ok):
-            raise ValueError(
-                'expected "embedded", "mqtt://host:port" or "mqtts://host:port", '
-                f"got {value!r}"
-            )
+        if value != "embedded" and _bad_broker_url(value):
+            raise ValueError(f'expected "embedded", {_URL_FORMS}, got {value!r}')
         return value
+
+    @field_validator("urls", mode="before")
+    @classmethod
+    def _urls(cls, value: object) -> object:
+        # One line naming the bad entry, instead of pydantic's one per item and type.
+        if value is None:
+            return value
+        if not isinstance(value, list) or not value:
+            raise ValueError(f"expected a non-empty array of {_URL_FORMS}, got {value!r}")
+        for n, url in enumerate(value, 1):
+            if _bad_broker_url(url):
+                raise ValueError(f"broker {n}: expected {_URL_FORMS}, got {url!r}")
+        schemes = {urlsplit(url).scheme for url in value}
+        if len(schemes) > 1:
+            raise ValueError("expected every broker with the same scheme (all mqtt:// or all "
+                             "mqtts://: the TLS files are shared)")
+        if len(set(value)) != len(value):
+            raise ValueError("a broker is listed twice")
+        return value
+
+    @model_validator(mode="after")
+    def _one_of_url_and_urls(self) -> MqttConfig:
+        if self.urls is not None and "url" in self.model_fields_set:
+            raise ValueError("set either url or urls, not both")
+        return self
 
     @property
     def embedded(self) -> bool:
         """Whether the console runs its own broker in-process."""
-        return self.url == "embedded"
+        return self.urls is None and self.url == "embedded"
 
     @property
     def tls(self) -> bool:
         """Whether the link is encrypted (``mqtts://``)."""
-        return self.url.startswith("mqtts://")
+        return (self.urls[0] if self.urls else self.url).startswith("mqtts://")
+
+    @property
+    def endpoints(self) -> list[tuple[str, int]]:
+        """Every broker as ``(host, port)``, in the order the link tries them."""
+        if self.urls:
+            return [_endpoint(url) for url in self.urls]
+        if self.embedded:
+            return [(self.embedded_host, self.embedded_port)]
+        return [_endpoint(self.url)]
 
     @property
     def host(self) -> str:
-        """The broker's host name."""
-        if self.embedded:
-            return self.embedded_host
-        return urlsplit(self.url).hostname or ""
+        """The (first) broker's host name."""
+        return self.endpoints[0][0]
 
     @property
     def port(self) -> int:
-        """The broker's port (1883, or 8883 for TLS, when the URL names none)."""
-        if self.embedded:
-            return self.embedded_port
-        return urlsplit(self.url).port or (8883 if self.tls else 1883)
+        """The (first) broker's port (1883, or 8883 for TLS, when the URL names none)."""
+        return self.endpoints[0][1]
 
 
 class StorageConfig(_Section):
@@ -271,6 +322,8 @@ def shown_value(key: str, value: object) -> object:
     inside a URL's ``user:password@`` too.  Every form of ``config show`` uses this."""
     if value is None:
         return None
+    if isinstance(value, list):  # [mqtt] urls: each URL masked as one would be
+        return [shown_value(key, item) for item in value]
     if "password" in key or "secret" in key:
         return MASKED
     if isinstance(value, str) and "@" in value:
