@@ -27,6 +27,7 @@ from dispatch.unit.store import UnitStore
 
 from .brokers import NatsCluster
 from .buslib import count, events_of, new_orders, order, orders_of, settings
+from .consolelib import until
 from .desklib import shipped
 from .intakelib import Gateway
 
@@ -92,6 +93,9 @@ async def test_console_s_node_killed_mid_stream_nothing_lost_nothing_twice(
         await heard.until(lambda evs: len({e.data["order"] for e in evs
                                            if e.type == "order_status"}) == len(sent),
                           timeout=30)
+        # A resend's report can come back (the unit held the order already) before the
+        # broker's acknowledgement of the resend is recorded: wait for the outbox to settle.
+        await until(lambda: not [e for e in log.pending_orders() if e.order in sent], 30)
     finally:
         gateway.close()
         await desk.stop()
