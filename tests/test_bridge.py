@@ -232,6 +232,11 @@ async def test_regional_broker_killed_and_restarted_mid_stream(
     # now that both ends are back); the unit shows none twice.
     clock.advance(31)
     assert scene.desk.bus.check_acks()  # some were lost with the broker
-    await scene.heard.until(lambda _: _statuses(scene.heard, "received") == set(sent))
+    try:
+        await scene.heard.until(lambda _: _statuses(scene.heard, "received") == set(sent))
+    except TimeoutError:
+        missing = set(sent) - _statuses(scene.heard, "received")
+        raise AssertionError([(scene.desk.log.outbox_entry(m), scene.unit.store.order(m))
+                              for m in missing] + [topology.state.items]) from None
     await scene.heard.until(lambda _: set(calls) <= _calls(scene.heard))
     await _each_once(scene, sent)
