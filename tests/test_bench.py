@@ -153,3 +153,23 @@ def test_locate_from_text_is_a_ratio_to_the_bare_stake_parse() -> None:
     (figure,) = locate_from_text(shipped()[1], n=24)
     _sane([figure])
     assert figure.name == "locate-from-text/s" and figure.target == "≥ 0.5 × baseline"
+
+
+async def test_round_trip_per_broker_or_why_not(tmp_path: Path) -> None:
+    from dispatch.bench.brokers import other_brokers
+
+    figures = await other_brokers(tmp_path, samples=6)
+    assert [f.name for f in figures] == [
+        f"dispatch round trip p{p} ({b})" for b in ("NATS MQTT", "amqtt") for p in (50, 99)]
+    for f in figures:
+        if f.value is None:
+            assert f.note.startswith("skipped: ")  # says why, never a silent gap
+        else:
+            _sane([f])
+
+
+def test_a_broker_that_cannot_start_is_skipped_with_why() -> None:
+    from dispatch.bench.brokers import skipped
+
+    figures = skipped("NATS MQTT", "nats-server not installed")
+    assert all(f.value is None and "not installed" in f.note for f in figures)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dispatch.bench.appends import appends
 from dispatch.bench.board import board
+from dispatch.bench.brokers import other_brokers
 from dispatch.bench.classify import classify
 from dispatch.bench.floor import floor
 from dispatch.bench.intake import intake
@@ -78,6 +79,8 @@ async def run_bench(sizes: Sizes = FULL, *, quick: bool = False, mosquitto: str 
         try:
             say("round trip")
             report.add(*await round_trip(broker.port, folder, sizes.round_trips))
+            # The same measurement on the other brokers it can start (or why not).
+            report.add(*await other_brokers(folder, sizes.round_trips, say))
             say("durable appends")
             report.add(*appends(folder, single=sizes.single_appends,
                                 batched=sizes.batched_appends))
