@@ -32,18 +32,19 @@ class Skipped(Exception):
     """This broker cannot be started here (the message says why)."""
 
 
-async def _listening(port: int, proc: subprocess.Popen[bytes], timeout: float = 15) -> None:
+async def _listening(port: int, proc: subprocess.Popen[bytes], timeout: float = 15,
+                     name: str = "nats-server") -> None:
     """Return once ``port`` accepts connections; fail if ``proc`` exits first."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
         if proc.poll() is not None:
-            raise Skipped(f"nats-server exited with {proc.returncode}")
+            raise Skipped(f"{name} exited with {proc.returncode}")
         try:
             _, writer = await asyncio.open_connection("127.0.0.1", port)
         except OSError:
             if loop.time() > deadline:
-                raise Skipped("nats-server did not open its MQTT port") from None
+                raise Skipped(f"{name} did not open its MQTT port") from None
             await asyncio.sleep(0.05)  # a process of ours coming up: nothing to await on
             continue
         writer.close()
@@ -77,16 +78,25 @@ async def nats_mqtt(folder: Path) -> AsyncIterator[int]:
 
 @contextlib.asynccontextmanager
 async def amqtt(folder: Path) -> AsyncIterator[int]:
-    """The embedded amqtt broker (the console's ``url = "embedded"``), in this process."""
-    from dispatch.bus.broker import EmbeddedBroker
+    """The embedded amqtt broker (the console's ``url = "embedded"``), in a process of its
+    own as ``dispatch broker`` runs it: in the bench's own event loop it would share one
+    loop with the desk, the unit and both bare clients, and time their waits, not its own."""
+    import sys
 
     port = free_port()
-    broker = EmbeddedBroker("127.0.0.1", port)
-    await broker.start()
+    proc = subprocess.Popen([sys.executable, "-m", "dispatch", "broker", "--host", "127.0.0.1",
+                             "--port", str(port)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
     try:
+        await _listening(port, proc, name="dispatch broker (amqtt)")
         yield port
     finally:
-        await broker.stop()
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
 
 
 def _named(figures: list[Figure], broker: str) -> list[Figure]:
