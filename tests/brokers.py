@@ -50,7 +50,42 @@ def mosquitto_binary() -> str:
     return found
 
 
-class Mosquitto:
+class _Server:
+    """A broker process of a test: started until it says it is ready, stopped or killed."""
+
+    proc: subprocess.Popen[str] | None
+    output: list[str]
+
+    def _launch(self, argv: list[str], ready: str, what: str) -> None:
+        self.proc = subprocess.Popen(argv, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                     text=True)
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:  # blocks until the server reports, no polling
+            self.output.append(line)
+            if ready in line:
+                # Keep reading, or a full pipe would stall the server.
+                threading.Thread(target=self._read, args=(self.proc.stderr,), daemon=True).start()
+                return
+        raise RuntimeError(f"{what} did not start:\n" + "".join(self.output))
+
+    def _read(self, stream) -> None:  # type: ignore[no-untyped-def]
+        for line in stream:
+            self.output.append(line)
+
+    def stop(self) -> None:
+        """Stop it gracefully (mosquitto saves its persistence file)."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+
+    def kill(self) -> None:
+        """Kill it at once, as a crash or a pulled cable would."""
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+
+
+class Mosquitto(_Server):
     """One mosquitto process that tests can stop, kill and start again on the same port."""
 
     def __init__(self, folder: Path, port: int | None = None, conf: str = CONF) -> None:
@@ -64,33 +99,7 @@ class Mosquitto:
 
     def start(self) -> None:
         """Start and return once the broker says it is running."""
-        self.proc = subprocess.Popen([mosquitto_binary(), "-c", str(self.conf)],
-                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                     text=True)
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:  # blocks until mosquitto reports, no polling
-            self.output.append(line)
-            if " running" in line:
-                # Keep reading, or a full pipe would stall the broker.
-                threading.Thread(target=self._read, args=(self.proc.stderr,), daemon=True).start()
-                return
-        raise RuntimeError("mosquitto did not start:\n" + "".join(self.output))
-
-    def _read(self, stream) -> None:  # type: ignore[no-untyped-def]
-        for line in stream:
-            self.output.append(line)
-
-    def stop(self) -> None:
-        """Stop it gracefully (it saves its persistence file)."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-
-    def kill(self) -> None:
-        """Kill it at once, as a crash or a pulled cable would."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        self._launch([mosquitto_binary(), "-c", str(self.conf)], " running", "mosquitto")
 
 
 NATS_CONF = """\
@@ -121,7 +130,7 @@ def nats_binary() -> str:
     return found
 
 
-class Nats:
+class Nats(_Server):
     """One nats-server with JetStream and its MQTT gateway on free loopback ports.
 
     Args:
@@ -151,20 +160,7 @@ class Nats:
 
     def start(self) -> None:
         """Start and return once the server says it is ready."""
-        self.proc = subprocess.Popen([nats_binary(), "-c", str(self.conf)],
-                                     stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
-                                     text=True)
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:  # blocks until nats-server reports, no polling
-            self.output.append(line)
-            if "Server is ready" in line:
-                threading.Thread(target=self._read, args=(self.proc.stderr,), daemon=True).start()
-                return
-        raise RuntimeError("nats-server did not start:\n" + "".join(self.output))
-
-    def _read(self, stream) -> None:  # type: ignore[no-untyped-def]
-        for line in stream:
-            self.output.append(line)
+        self._launch([nats_binary(), "-c", str(self.conf)], "Server is ready", "nats-server")
 
     def wait_mqtt(self, timeout: float = 30) -> None:
         """Return once the MQTT gateway accepts a persistent session.
@@ -197,18 +193,6 @@ class Nats:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{self.name}: no MQTT session:\n" + "".join(self.output))
             time.sleep(0.2)
-
-    def stop(self) -> None:
-        """Stop it gracefully."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-
-    def kill(self) -> None:
-        """Kill it at once, as a crash would."""
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
 
 
 class NatsCluster:

@@ -13,6 +13,7 @@ import contextlib
 import dataclasses
 import shutil
 import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
@@ -32,8 +33,8 @@ class Skipped(Exception):
     """This broker cannot be started here (the message says why)."""
 
 
-async def _listening(port: int, proc: subprocess.Popen[bytes], timeout: float = 15,
-                     name: str = "nats-server") -> None:
+async def _listening(port: int, proc: subprocess.Popen[bytes], name: str,
+                     timeout: float = 15) -> None:
     """Return once ``port`` accepts connections; fail if ``proc`` exits first."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
@@ -52,21 +53,12 @@ async def _listening(port: int, proc: subprocess.Popen[bytes], timeout: float = 
 
 
 @contextlib.asynccontextmanager
-async def nats_mqtt(folder: Path) -> AsyncIterator[int]:
-    """A NATS server with JetStream and its MQTT gateway; yields the MQTT port."""
-    binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
-    if not Path(binary).is_file():
-        raise Skipped("nats-server not installed (apt-get install nats-server)")
-    store = folder / "nats"
-    store.mkdir(exist_ok=True)
-    mqtt = free_port()
-    conf = folder / "nats.conf"
-    conf.write_text(NATS_CONF.format(client=free_port(), mqtt=mqtt, folder=store))
-    proc = subprocess.Popen([binary, "-c", str(conf)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+async def _serving(argv: list[str], port: int, name: str) -> AsyncIterator[int]:
+    """Run a broker process until the block ends; yields ``port`` once it listens."""
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        await _listening(mqtt, proc)
-        yield mqtt
+        await _listening(port, proc, name=name)
+        yield port
     finally:
         proc.terminate()
         try:
@@ -77,26 +69,30 @@ async def nats_mqtt(folder: Path) -> AsyncIterator[int]:
 
 
 @contextlib.asynccontextmanager
+async def nats_mqtt(folder: Path) -> AsyncIterator[int]:
+    """A NATS server with JetStream and its MQTT gateway; yields the MQTT port."""
+    binary = shutil.which("nats-server") or "/usr/sbin/nats-server"
+    if not Path(binary).is_file():
+        raise Skipped("nats-server not installed (apt-get install nats-server)")
+    store = folder / "nats"
+    store.mkdir(exist_ok=True)
+    mqtt = free_port()
+    conf = folder / "nats.conf"
+    conf.write_text(NATS_CONF.format(client=free_port(), mqtt=mqtt, folder=store))
+    async with _serving([binary, "-c", str(conf)], mqtt, "nats-server") as port:
+        yield port
+
+
+@contextlib.asynccontextmanager
 async def amqtt(folder: Path) -> AsyncIterator[int]:
     """The embedded amqtt broker (the console's ``url = "embedded"``), in a process of its
     own as ``dispatch broker`` runs it: in the bench's own event loop it would share one
     loop with the desk, the unit and both bare clients, and time their waits, not its own."""
-    import sys
-
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "dispatch", "broker", "--host", "127.0.0.1",
-                             "--port", str(port)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
-    try:
-        await _listening(port, proc, name="dispatch broker (amqtt)")
-        yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    argv = [sys.executable, "-m", "dispatch", "broker", "--host", "127.0.0.1",
+            "--port", str(port)]
+    async with _serving(argv, port, "dispatch broker (amqtt)") as served:
+        yield served
 
 
 def _named(figures: list[Figure], broker: str) -> list[Figure]:

@@ -9,7 +9,7 @@ call ``a`` answers: the top one unless the operator moved it with ``[`` / ``]``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.text import Text
@@ -17,8 +17,8 @@ from textual.widgets import Static
 
 from dispatch.desk.board import CallView
 from dispatch.model import mask_phone
-from dispatch.tui.callers import caller_name
-from dispatch.tui.texts import TEXTS, clock_left, kind_label, t
+from dispatch.tui.callers import caller_name, place_given
+from dispatch.tui.texts import clock_left, kind_label, t
 
 #: Calls shown at once: the queue stays small on screen (title, five calls, the count of
 #: the others: eight lines with its border); the cursor scrolls through the rest.
@@ -36,17 +36,10 @@ def wait_style(waited_s: float, answer_s: float) -> str:
     return "green"
 
 
-def where(location: Any) -> str:
-    """What the caller gave as a place, short."""
-    if isinstance(location, dict) and "lat" in location:
-        return f"{location.get('lat')},{location.get('lon')}"
-    return str(location or "")
-
-
-def danger_label(danger: str, lang: str) -> str:
-    """A danger's short mark (``HAZMAT``, ``危化品``)."""
-    key = f"danger.{danger}"
-    return t(key, lang) if key in TEXTS else danger
+def danger_label(danger: str, lang: str, labels: Mapping[str, Any] | None = None) -> str:
+    """A danger's short mark (``HAZMAT``, ``危化品``), as ``urgency.toml`` labels it."""
+    label = (labels or {}).get(danger)
+    return label.get(lang) if label is not None else danger
 
 
 def window(count: int, selected: int) -> range:
@@ -57,6 +50,7 @@ def window(count: int, selected: int) -> range:
 
 def queue_text(queue: list[tuple[CallView, float]], answer_s: float, lang: str,
                pii: bool = False, *, triage: Triager | None = None,
+               dangers: Mapping[str, Any] | None = None,
                selected: str | None = None) -> Text:
     """The queue as text: a title, then one line per ringing call shown.
 
@@ -66,6 +60,7 @@ def queue_text(queue: list[tuple[CallView, float]], answer_s: float, lang: str,
         lang: Language.
         pii: Callers' names in full (else masked).
         triage: What a call's words say (``PlaybookSet.triage``): kind and dangers.
+        dangers: Each danger's label (``PlaybookSet.urgency.labels``).
         selected: The call under the cursor (marked ``>``).
     """
     out = Text(no_wrap=True, overflow="ellipsis")
@@ -86,12 +81,12 @@ def queue_text(queue: list[tuple[CallView, float]], answer_s: float, lang: str,
             found = triage(call.says)
             for danger in found.dangers:
                 out.append(" ")
-                out.append(f" {danger_label(danger, lang)} ", style=DANGER_STYLE)
+                out.append(f" {danger_label(danger, lang, dangers)} ", style=DANGER_STYLE)
             out.append(f"  {kind_label(found.suggested, lang)}", style="bold cyan")
         name = caller_name(call.caller, pii)
         phone = mask_phone(str(call.caller.get("phone") or ""))
         out.append(f"  {name} {phone}  ", style="bold" if n == at else "")
-        out.append(where(call.location), style="bold")
+        out.append(place_given(call.location), style="bold")
         out.append(f"  “{call.says[:80]}”", style="italic")
     hidden = len(queue) - len(shown)
     if hidden:
@@ -146,7 +141,8 @@ class CallQueue(Static):
         queue = desk.queue()
         self.ids = [c.id for c, _ in queue]
         text = queue_text(queue, desk.sla.answer_s, lang, getattr(self.screen, "pii", False),
-                          triage=desk.playbooks.triage, selected=self.selected)
+                          triage=desk.playbooks.triage, dangers=desk.playbooks.urgency.labels,
+                          selected=self.selected)
         if text != self._shown:
             self._shown = text
             self.update(text)

@@ -12,9 +12,11 @@ from functools import lru_cache
 from typing import Any
 
 from dispatch.i18n import render
+from dispatch.tui.pane_texts import PANE_TEXTS
+from dispatch.tui.refusal_texts import REFUSAL_TEXTS
 
 #: Key → {lang: template}.  Templates use ``str.format`` fields.
-TEXTS: dict[str, dict[str, str]] = {
+_CONSOLE: dict[str, dict[str, str]] = {
     # -- the app ------------------------------------------------------------------
     "title": {"en": "Dispatch console", "zh": "应急救援调度台"},
     "read_only": {"en": "Read only: this floor is a replay", "zh": "只读：当前为回放"},
@@ -122,12 +124,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "queue.more": {"en": "+{count} more ringing ([ ] to reach them)",
                    "zh": "另有 {count} 个来电（按 [ ] 查看）"},
     # Danger marks on a ringing call (what the caller's words name), short.
-    "danger.fire": {"en": "FIRE", "zh": "起火"},
-    "danger.smoke": {"en": "SMOKE", "zh": "冒烟"},
-    "danger.trapped": {"en": "TRAPPED", "zh": "被困"},
-    "danger.injured": {"en": "HURT", "zh": "有伤"},
-    "danger.hazmat": {"en": "HAZMAT", "zh": "危化品"},
-    "danger.live_lane": {"en": "IN LANE", "zh": "占行车道"},
     # -- incident board columns (short: they are column heads) ---------------------
     "col.id": {"en": "Incident", "zh": "事件编号"},
     "col.priority": {"en": "Pri", "zh": "级别"},
@@ -176,85 +172,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "order.en_route": {"en": "en route", "zh": "已出发"},
     "order.on_scene": {"en": "on scene", "zh": "已到场"},
     "order.cleared": {"en": "cleared", "zh": "已完成"},
-    # -- incident pane ------------------------------------------------------------
-    "pane.empty": {"en": "No incident selected. Press a to answer the oldest call.",
-                   "zh": "未选择事件。按 a 接听最早来电。"},
-    "pane.head": {"en": "{id}  {kind}  P{priority}  {status}  opened {opened} by {by}",
-                  "zh": "{id}  {kind}  {priority}级  {status}  {opened} 由 {by} 建立"},
-    "pane.caller": {"en": "Caller {name}   callback {phone}", "zh": "来电人 {name}   回拨 {phone}"},
-    "pane.says": {"en": "Says: “{says}”", "zh": "来电内容：“{says}”"},
-    "pane.calls": {"en": "{count} {count:@call|calls} about this incident",
-                   "zh": "本事件共 {count} 个来电"},
-    "pane.merged_into": {"en": "Merged into {id}", "zh": "已并入 {id}"},
-    "pane.phrase": {"en": "Say: {phrase}", "zh": "话术：{phrase}"},
-    "pane.location": {"en": "Location (a stake or lat,lon; Enter sets it)",
-                      "zh": "位置（桩号或 纬度,经度；回车确认）"},
-    "pane.stake_hint": {"en": "e.g. G4 K1024+300", "zh": "例：G4 K1024+300"},
-    "pane.location_now": {"en": "Placed: {place}", "zh": "已定位：{place}"},
-    "pane.location_call": {"en": "Placed from the call: {place} (Enter confirms, or type a "
-                                 "correction)",
-                           "zh": "按来电定位：{place}（回车确认，或输入更正）"},
-    "pane.section": {"en": "section {name}", "zh": "路段 {name}"},
-    "pane.area": {"en": "area {name}", "zh": "辖区 {name}"},
-    "pane.parsed": {"en": "→ {place}  section {section}  area {jurisdiction}",
-                    "zh": "→ {place}  路段 {section}  辖区 {jurisdiction}"},
-    "pane.disagrees": {"en": "The caller's words say {place}, {km} km from this place: "
-                             "check with the caller",
-                       "zh": "来电人所述地点为{place}，与此处相距 {km} 公里：请与来电人核实"},
-    "pane.candidates": {"en": "→ may be {n} places: type #n and Enter to choose",
-                        "zh": "→ 可能是 {n} 个地点：输入 #序号 后回车选择"},
-    "pane.pick": {"en": "→ chosen: {place} (Enter places it)",
-                  "zh": "→ 已选：{place}（回车确认）"},
-    "pane.pick_none": {"en": "→ no such place: #1 to #{n}", "zh": "→ 无此地点：#1 至 #{n}"},
-    "pane.unplaced": {"en": "not yet placed", "zh": "尚未定位"},
-    "pane.suggest": {"en": "Suggested playbook: {playbook} (words: {words}) - press p",
-                     "zh": "建议预案：{playbook}（关键词：{words}）- 按 p 采用"},
-    "pane.no_suggest": {"en": "No playbook suggested: choose one in the palette (ctrl+p)",
-                        "zh": "无建议预案：请在命令面板（ctrl+p）中选择"},
-    "pane.playbook": {"en": "Playbook {title}: priority {priority} ({reason})",
-                      "zh": "预案 {title}：优先级 {priority}（{reason}）"},
-    "pane.questions": {"en": "Questions (i asks the next; type the answer, Enter)",
-                       "zh": "询问（按 i 询问下一项；输入回答后回车）"},
-    "pane.caller_answers": {"en": "caller: {value}", "zh": "来电人答：{value}"},
-    "pane.suggested": {"en": "suggested, from the caller's words: {value} (\"{evidence}\")",
-                       "zh": "来电人话中已提到，建议：{value}（“{evidence}”）"},
-    "pane.suggested_keys": {"en": "y confirms the suggested answers",
-                            "zh": "按 y 确认全部建议回答"},
-    "pane.answer_hint": {"en": "answer: yes / no / a number / a choice / unknown",
-                         "zh": "回答：是 / 否 / 数字 / 选项 / 不知道"},
-    "pane.advice": {"en": "READ TO THE CALLER {given}/{total} (g: given, G: next)",
-                    "zh": "请向来电人宣读 {given}/{total}（g 已告知，G 下一条）"},
-    "pane.advice_all": {"en": "✓ Safety advice given ({count} of {count})",
-                        "zh": "✓ 安全提示均已告知（{count} 条）"},
-    "pane.advice_optional": {"en": "(if useful)", "zh": "（酌情）"},
-    "pane.orders": {"en": "Recommended orders (d sends all):", "zh": "建议派单（按 d 全部派出）："},
-    "pane.orders_sent": {"en": "Orders:", "zh": "派单："},
-    "pane.order": {"en": "{to}  {state}  {age}{eta}{attempts}",
-                   "zh": "{to}  {state}  {age}{eta}{attempts}"},
-    "pane.eta": {"en": "  eta {minutes} min", "zh": "  预计 {minutes} 分钟"},
-    "pane.attempts": {"en": "  sent {count}x", "zh": "  已发 {count} 次"},
-    "pane.escalated": {"en": "  no acknowledgement: PHONE {phone}",
-                       "zh": "  未确认接单：请电话 {phone}"},
-    "pane.waits": {"en": "May still need: {items} (answers pending)",
-                   "zh": "可能还需：{items}（待回答后确定）"},
-    "pane.waits_priority": {"en": "P{priority}", "zh": "{priority}级"},
-    "pane.waits_advice": {"en": "safety advice", "zh": "安全提示"},
-    "pane.may_add": {"en": "→ may add {items}", "zh": "→ 可能增加：{items}"},
-    "pane.sep": {"en": ", ", "zh": "、"},
-    "pane.answered": {"en": "{question}: ", "zh": "{question}："},
-    "pane.recommend": {"en": "{service}: ", "zh": "{service}："},
-    "pane.orders_more": {"en": "+{count} earlier", "zh": "另有 {count} 条较早派单"},
-    "pane.notes": {"en": "Notes (n to write; Enter records)", "zh": "备注（按 n 输入；回车记录）"},
-    "pane.forbidden": {"en": "Forbidden phrase “{phrase}”: say “{instead}”",
-                       "zh": "禁用语“{phrase}”：请说“{instead}”"},
-    "pane.deadline": {"en": "Next deadline: {kind} {left}", "zh": "下一时限：{kind} {left}"},
-    "pane.complaint": {"en": "Complaint loop: investigation {inv}, callback {cb} (v / b)",
-                       "zh": "投诉闭环：调查 {inv}，回访 {cb}（v / b）"},
-    "pane.done": {"en": "done", "zh": "已完成"},
-    "pane.due": {"en": "due", "zh": "待办"},
-    "yes": {"en": "yes", "zh": "是"},
-    "no": {"en": "no", "zh": "否"},
-    "unknown": {"en": "unknown", "zh": "不清楚"},
     # -- alerts -------------------------------------------------------------------
     "alerts.title": {"en": "Alerts", "zh": "告警"},
     "alerts.new": {"en": "Alerts: {count} new", "zh": "告警：{count} 条新"},
@@ -445,50 +362,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "score.keys": {"en": "Esc closes · q quits", "zh": "Esc 关闭 · q 退出"},
     "drill.waiting": {"en": "Starting the drill: broker, recipients, first call…",
                       "zh": "正在启动演练：消息服务器、接收单位、首个来电……"},
-    # -- the desk's refusals (dispatch/tui/refusals.py) ------------------------------
-    "error.read_only": {"en": "read only: this is a replay", "zh": "只读：当前为回放"},
-    "error.role": {"en": "{who}: a {role} may not do this", "zh": "{who}：{role}无权执行此操作"},
-    "error.no_incident": {"en": "no incident {incident}", "zh": "没有事件 {incident}"},
-    "error.not_open": {"en": "incident {incident} is {status} {into}",
-                       "zh": "事件 {incident} {status} {into}"},
-    "error.no_playbook": {"en": "apply a playbook before recording answers",
-                          "zh": "请先采用预案再记录回答"},
-    "error.no_answer": {"en": "no answer typed: type the caller's answer, or unknown if they "
-                              "do not know",
-                        "zh": "未输入回答：请输入来电人的回答；来电人不清楚时输入“不知道”"},
-    "error.bad_answer": {"en": "{question}: expected {expected}, got “{got}”",
-                         "zh": "{question}：应为{expected}，输入的是“{got}”"},
-    "expect.bool": {"en": "yes or no", "zh": "是或否"},
-    "expect.int": {"en": "a whole number {low} or more", "zh": "不小于 {low} 的整数"},
-    "expect.int_range": {"en": "a whole number {low} to {high}",
-                         "zh": "{low} 到 {high} 之间的整数"},
-    "expect.choice": {"en": "one of {choices}", "zh": "以下之一：{choices}"},
-    "expect.text": {"en": "text", "zh": "文字"},
-    "error.not_placed": {"en": "cannot place “{where}”: {detail}",
-                         "zh": "无法定位“{where}”：{detail}"},
-    "error.ambiguous": {"en": "“{where}” may be {n} places: {choices}; type #1 to #9 to choose",
-                        "zh": "“{where}”可能是 {n} 个地点：{choices}；输入 #1 至 #9 选择"},
-    "error.no_pick": {"en": "no such place to pick: type #1 to #{n} (the places listed)",
-                      "zh": "没有这个地点：请输入 #1 至 #{n}（列出的地点）"},
-    "error.no_call": {"en": "no call is ringing", "zh": "没有来电"},
-    "error.taken": {"en": "the call of {call} was taken by {by}{seat}",
-                    "zh": "{call} 的来电已由 {by}{seat}接听"},
-    "error.at_seat": {"en": " at seat {seat}", "zh": "（席位 {seat}）"},
-    "error.has_incident": {"en": "the call of {call} already belongs to incident {incident}",
-                           "zh": "{call} 的来电已属于事件 {incident}"},
-    "error.opened_elsewhere": {"en": "another seat opened it already", "zh": "其他席位已建立"},
-    "error.changed": {"en": "incident {incident} was changed meanwhile by {by}{seat}: "
-                            "{event}; nothing recorded, look again",
-                      "zh": "事件 {incident} 刚被 {by}{seat}修改：{event}；"
-                            "本次未记录，请查看后再操作"},
-    "error.outstanding": {"en": "incident {incident} still has {count} "
-                                "{count:@order|orders} not cleared: confirm to cancel them and "
-                                "{step}",
-                          "zh": "事件 {incident} 尚有 {count} 条派单未完成："
-                                "确认后将取消这些派单并{step}"},
-    "error.step.resolve": {"en": "resolve", "zh": "处置完毕"},
-    "error.step.close": {"en": "close", "zh": "关闭"},
 }
+
+#: Every text of the console: its own, the incident pane's and the desk's refusals.
+TEXTS: dict[str, dict[str, str]] = {**_CONSOLE, **PANE_TEXTS, **REFUSAL_TEXTS}
+
 
 def t(key: str, lang: str = "en", **fields: Any) -> str:
     """The console text for ``key`` in ``lang`` (English if ``lang`` is unknown), filled in.

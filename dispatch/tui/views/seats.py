@@ -21,8 +21,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from dispatch.model import Event
-from dispatch.tui.callers import call_label
-from dispatch.tui.queue import wait_style, where
+from dispatch.tui.callers import call_label, place_given
+from dispatch.tui.queue import wait_style
 from dispatch.tui.texts import clock_left, duration, t
 
 #: Columns of the seat table: (text key, width in terminal cells).  Chinese
@@ -84,7 +84,7 @@ def seats_text(desk: Any, lang: str, now: datetime | None = None) -> Text:
         out.append("\n")
         out.append(f" {clock_left(waited)} ", style=wait_style(waited, desk.sla.answer_s))
         out.append(f"  {call_label(call, lang, False, where=False)}  ")  # an overview: masked
-        out.append(where(call.location), style="bold")
+        out.append(place_given(call.location), style="bold")
     if len(queue) > RINGING_SHOWN:
         out.append(f"\n  +{len(queue) - RINGING_SHOWN}", style="bold")
     out.append("\n\n")
