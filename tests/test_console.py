@@ -162,7 +162,10 @@ async def test_peak_groups_duplicates_on_the_board(log: Timeline, clock: ManualC
 async def test_a_drill_by_keys_to_its_score(tmp_path: Path) -> None:
     scenario = load_scenario(ROOT / "playbooks/drills/accident-no-injuries.toml")
     app = console(None, operator=None)
-    app.drill(scenario, Config(), tmp_path / "drill.db", speed=120)
+    # Typing at a Pilot's pace costs many drill minutes at 120x: the grace (drill time after
+    # the script) must outlast the keys and the recipients' 40 drill minutes to clear, or the
+    # drill ends (and scores) before the trainee closes the incident.
+    app.drill(scenario, Config(), tmp_path / "drill.db", speed=120, grace_s=4 * 3600)
     async with app.run_test(size=(130, 45)) as pilot:
         await until(lambda: app.floor is not None and bool(app.desk.board.ringing()))
         desk = app.desk

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,27 @@ def test_autopilot_scores_100(drill: Path, tmp_path: Path) -> None:
             assert complaint.status == "closed"
             types = [e.type for e in log.incident_events(complaint.id)]
             assert types.index("callback_recorded") < types.index("incident_closed")
+
+
+def test_the_peak_drill_on_three_seats_scores_100_and_works_each_call_once(
+        tmp_path: Path) -> None:
+    """``dispatch drill --seats 3``: three autopilot processes on one drill log."""
+    _, result = _run("peak-20-calls", tmp_path, seats=3)
+    report = result.report
+    assert report["seats"] == 3
+    assert report["score"] == 100, json.dumps(report["calls"], ensure_ascii=False, indent=1)
+    assert report["autopilot_errors"] == []
+    with Timeline(result.db, center=None, drill=None, create=False) as log:
+        answered = Counter(e.data["call"] for e in log.events(types=["call_answered"]))
+        assert set(answered) == set(result.call_ids) and set(answered.values()) == {1}
+        seats = {e.data["seat"] for e in log.events(types=["call_answered"])}
+        assert len(seats) > 1  # the floor shared the calls
+        ordered = Counter((e.incident, e.data.get("service"), e.data.get("kind"))
+                          for e in log.events(types=["order_sent"]))
+        assert ordered and set(ordered.values()) == {1}, ordered
+        assert not list(log.events(types=["message_rejected"]))
+        assert len(list(log.events(types=["seat_joined"]))) == 3
+        assert log.pending_orders() == []
 
 
 class SkipsAdvice(Autopilot):

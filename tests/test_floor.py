@@ -198,3 +198,24 @@ def test_another_seats_waiting_order_is_taken_over_when_left(
     clock.advance(b.bus.takeover_s)
     assert {o.key for o in b.bus._pending()} == {o.key for o in a.bus._pending()}
     assert b.bus._stranded()
+
+
+def test_a_duty_s_order_goes_out_once_however_many_seats_take_it(
+    floor: Callable[..., Desk]
+) -> None:
+    """Two seats that each merged a duplicate both see the first incident needs traffic
+    control before either has folded the other's order: the derived ids keep one."""
+    from dispatch.desk.roles import SYSTEM
+
+    a, b = floor("a", ALICE), floor("b", BOB)
+    iid = worked(a, ALICE, ring(a))
+    b.follow()
+    key = ("traffic_control", iid)
+    first = a.dispatch(SYSTEM, iid, ["section"], kind="traffic_control", key=key)
+    again = b.dispatch(SYSTEM, iid, ["section"], kind="traffic_control", key=key)  # stale b
+    assert len(first) == 1 and again == []
+    sent = [e for e in a.log.events(types=["order_sent"]) if e.data["kind"] == "traffic_control"]
+    assert [e.data["order"] for e in sent] == first
+    b.follow()
+    assert b.board.incidents[iid].traffic_control
+    assert [o.order for o in a.log.pending_orders() if o.order in first] == first  # once

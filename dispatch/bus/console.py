@@ -201,13 +201,18 @@ class ConsoleBus:
     # -- orders out -------------------------------------------------------------
 
     def send_order(self, order: OrderMessage, actor: str, guard: Guard | None = None,
-                   **extra: Any) -> Event:
+                   event_id: str | None = None, **extra: Any) -> Event | None:
         """Write an order to the log's outbox (its ``order_sent`` event) and wake the drain.
 
         The order is *sent* when this returns: it survives a crash and goes
         out as soon as the link allows.  ``extra`` goes into the event's data
         (e.g. the reason shown to the operator); ``guard`` refuses it when
         another operator changed the incident meanwhile.
+
+        Returns:
+            The ``order_sent`` event, or ``None`` when ``event_id`` (a system duty's
+            derived id) was recorded already, by this seat or another: then nothing
+            more goes out.
 
         Raises:
             LogConflict: The guard found another operator's change.
@@ -221,7 +226,11 @@ class ConsoleBus:
              "priority": order.priority, "topic": self.topics.to(order.to),
              "payload": payload.decode(), "console": self.console_id, **extra},
         )
+        if event_id:
+            event.id = event_id
         appended = self.log.append(event, guard=guard)
+        if not appended:
+            return None
         # The order goes on the wire before the feed's copy of its event: the
         # drain that wakes first publishes first.
         self.drain.wake()

@@ -16,7 +16,7 @@ from typing import Any
 
 from dispatch.desk.desk import Desk
 from dispatch.desk.roles import Operator
-from dispatch.errors import DispatchError, LogUnwritable, Taken
+from dispatch.errors import Changed, DeskError, DispatchError, LogUnwritable, Taken
 from dispatch.model import DONE_STATES, Event, EventType
 from dispatch.tasks import stop_task
 
@@ -25,6 +25,8 @@ log = logging.getLogger(__name__)
 FINAL = DONE_STATES
 #: Seconds before the autopilot tries a step again that the log could not record.
 RETRY_S = 0.5
+#: Times a call's steps are taken again when another seat changed its incident meanwhile.
+ATTEMPTS = 5
 
 
 class Autopilot:
@@ -128,27 +130,47 @@ class Autopilot:
             if claim:
                 raise
             return None  # another seat of the floor was quicker: its call now
+        for _ in range(ATTEMPTS):
+            try:
+                self._work(iid, call)
+                return iid
+            except Changed:
+                continue  # another seat changed it: the board has folded that; look again
+            except DeskError:
+                inc = desk.board.incidents.get(iid)
+                if inc is not None and not inc.open:
+                    return iid  # merged or ended by another seat meanwhile: theirs now
+                raise
+        raise DeskError(f"incident {iid} kept changing under the autopilot")
+
+    def _work(self, iid: str, call: Any) -> None:
+        """The steps a correct operator takes, each skipped once it is done (so a step
+        refused because another seat changed the incident can simply be taken again)."""
+        desk, me = self.desk, self.operator
+        inc = desk.board.incidents[iid]
         where = _where(call.location)
-        if where:
+        if where and (not inc.location or inc.location_from_call):
             try:
                 desk.set_location(me, iid, where)
+            except Changed:
+                raise
             except DispatchError as exc:
                 desk.note(me, iid, f"location not found: {where} ({exc})")
-        desk.apply_playbook(me, iid)
-        if not desk.board.incidents[iid].open:
-            return iid  # a duplicate, merged into the first call about the same event
+        if not inc.kind:
+            desk.apply_playbook(me, iid)
+        if not inc.open:
+            return  # a duplicate, merged into the first call about the same event
         for question in desk.guidance(iid).questions:
-            desk.record_answer(me, iid, question.id, call.answers.get(question.id))
+            if question.id not in inc.answers:
+                desk.record_answer(me, iid, question.id, call.answers.get(question.id))
         guide = desk.guidance(iid, complete=True)
         for advice in guide.advice:
-            if advice.required:
+            if advice.required and advice.id not in inc.advice:
                 desk.give_advice(me, iid, advice.id)
         # The priority is the playbook's, set as the answers were recorded.
-        inc = desk.board.incidents[iid]
         wanted = [r.service for r in guide.services if r.service.value not in inc.services_sent()]
         if inc.open and wanted:
             desk.dispatch(me, iid, wanted)
-        return iid
 
     def close_if_done(self, incident: str | None) -> None:
         """Close an incident once every recipient has cleared (or declined)."""

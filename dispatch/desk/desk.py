@@ -34,7 +34,7 @@ from dispatch.desk.ending import Ending
 from dispatch.desk.roles import Operator
 from dispatch.errors import AmbiguousPlace, DeskError, DispatchError, LogUnwritable, Refused
 from dispatch.geo import Ambiguous, Place, RoadMap
-from dispatch.model import Event, EventType, Service, new_id
+from dispatch.model import Event, EventType, Service, derived_id, new_id
 from dispatch.playbook import Guidance, PlaybookSet, ServiceLanguage
 from dispatch.tasks import stop_task
 from dispatch.timeline import Timeline
@@ -299,11 +299,21 @@ class Desk(Ending):
 
     def dispatch(self, by: Operator, incident: str,
                  services: Iterable[Service | str] | None = None, *, kind: str | None = None,
-                 reason: str = "") -> list[str]:
+                 reason: str = "", key: tuple[Any, ...] | None = None) -> list[str]:
         """Send one order per service (default: the recommended ones not yet sent).
 
+        Args:
+            by: Who sends.
+            incident: The incident.
+            services: The services to order (default: the playbook's, not yet sent).
+            kind: The order's kind (default: the incident's).
+            reason: Why, shown to the operator and kept in the event.
+            key: What a system duty's orders are about (e.g. ``("traffic_control", id)``):
+                their order and event ids are derived from it, so however many seats
+                take the duty the log keeps one order per service.
+
         Returns:
-            The order ids.
+            The order ids (with a ``key``: only those this seat recorded).
         """
         self._allow(by, "dispatch", incident)
         inc = self.incident(incident)
@@ -317,11 +327,16 @@ class Desk(Ending):
         sent = []
         guard = self.guard(by, incident)
         for service in chosen:
-            order = orders.build_order(self, by, inc, service, kind or inc.kind or "other")
+            order_id = derived_id("order", *key, service) if key else None
+            order = orders.build_order(self, by, inc, service, kind or inc.kind or "other",
+                                       order_id=order_id)
             with self._conflicts():
-                self.bus.send_order(order, by.id, guard, service=service,
-                                    reason=reasons.get(service, reason))
-            sent.append(order.id)
+                recorded = self.bus.send_order(
+                    order, by.id, guard, event_id=order_id and derived_id(
+                        EventType.ORDER_SENT, order_id),
+                    service=service, reason=reasons.get(service, reason))
+            if recorded is not None:
+                sent.append(order.id)
         return sent
 
     def address(self, inc: IncidentView, service: str) -> str:

@@ -101,7 +101,8 @@ def _enter_outage(desk: Desk) -> None:
         return  # another seat switched the floor
     advisories.publish(desk, "outage", iid)
     # Goes out the moment the link is back: the ops desk learns of it at once.
-    desk.dispatch(SYSTEM, iid, [Service.OPS], kind="outage", reason="console link down")
+    desk.dispatch(SYSTEM, iid, [Service.OPS], kind="outage", reason="console link down",
+                  key=("outage", iid))
 
 
 def _enter_peak(desk: Desk) -> None:
@@ -112,7 +113,7 @@ def _enter_peak(desk: Desk) -> None:
                                                   window_s=desk.modes.peak_window_s,
                                                   free_seats=free)):
         return
-    desk.dispatch(SYSTEM, iid, [Service.OPS], kind="extra_seats",
+    desk.dispatch(SYSTEM, iid, [Service.OPS], kind="extra_seats", key=("extra_seats", iid),
                   reason=f"{calls} calls in {desk.modes.peak_window_s} s: open extra seats "
                          f"({free} free now)")
     for inc in list(desk.board.open_incidents()):
@@ -167,4 +168,5 @@ def _group(desk: Desk, inc: IncidentView | None) -> None:
         # No section centre known for the place: the operator still sees the calls pile up.
         with contextlib.suppress(DeskError):
             desk.dispatch(SYSTEM, first.id, [Service.SECTION], kind="traffic_control",
+                          key=("traffic_control", first.id),
                           reason=f"{len(first.calls)} calls about one event: traffic control")

@@ -27,8 +27,9 @@ _FINAL = FINAL_STATES
 
 
 def build_order(desk: Desk, by: Operator, inc: IncidentView, service: str,
-                kind: str) -> OrderMessage:
-    """The order for one service of an incident, with the call's details."""
+                kind: str, order_id: str | None = None) -> OrderMessage:
+    """The order for one service of an incident, with the call's details (``order_id``:
+    a system duty's derived one; default a new id)."""
     calls = [desk.board.calls[c] for c in inc.calls if c in desk.board.calls]
     caller = calls[0].caller if calls else {}
     summary = "; ".join(c.says for c in calls[:3])[:1000]
@@ -36,7 +37,7 @@ def build_order(desk: Desk, by: Operator, inc: IncidentView, service: str,
     if priority is None and inc.kind:
         priority = desk.guidance(inc.id).priority
     return OrderMessage.model_validate({
-        "schema": "dispatch.order/1", "id": new_id(), "at": desk.clock.now(),
+        "schema": "dispatch.order/1", "id": order_id or new_id(), "at": desk.clock.now(),
         "center": desk.log.center, "drill": desk.log.drill, "incident": inc.id,
         "to": desk.address(inc, service), "kind": kind, "priority": priority or 3,
         "location": dict(inc.location), "summary": summary,

@@ -129,7 +129,7 @@ class DeskPort(Protocol):
 
     def dispatch(self, by: Operator, incident: str,
                  services: Iterable[Service | str] | None = None, *, kind: str | None = None,
-                 reason: str = "") -> list[str]:
+                 reason: str = "", key: tuple[Any, ...] | None = None) -> list[str]:
         """Send orders (default: the recommended ones not yet sent); returns their ids."""
         ...
 

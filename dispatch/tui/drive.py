@@ -249,7 +249,7 @@ class ReplayDesk:
 
     def dispatch(self, by: Operator, incident: str,
                  services: Iterable[Service | str] | None = None, *, kind: str | None = None,
-                 reason: str = "") -> list[str]:
+                 reason: str = "", key: tuple[Any, ...] | None = None) -> list[str]:
         """Refused: read only."""
         raise Refused(READ_ONLY).say("read_only")
 
