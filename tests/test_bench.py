@@ -128,10 +128,14 @@ async def test_floor_figures_without_postgres_say_so(mosquitto: Mosquitto,
 async def test_a_floor_of_seats_against_one_seat(mosquitto: Mosquitto, tmp_path: Path) -> None:
     from dispatch.bench.seats import seats
 
-    figures = await seats(tmp_path, mosquitto.port, calls=12, floor_seats=2)
-    assert figures[0].value is not None, figures[0].note
+    figures = await seats(tmp_path, mosquitto.port, calls=12, floor_seats=2, handled=6)
+    assert all(f.value is not None for f in figures), [f.note for f in figures]
     _sane(figures)
-    assert figures[0].name == "calls/s, 2 autopilot seats" and figures[0].baseline
+    assert [f.name for f in figures] == ["calls/s, 2 autopilot seats, 0.2 s handling each",
+                                         "calls/s, 2 autopilot seats, no handling time "
+                                         "(the log's ceiling)"]
+    assert figures[0].target.startswith("≥") and figures[1].target == "—"
+    assert all(f.baseline for f in figures)
 
 
 def test_classify_figure_against_the_keyword_scan() -> None:

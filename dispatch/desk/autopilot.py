@@ -35,11 +35,16 @@ class Autopilot:
     Args:
         desk: The desk to drive.
         operator: Who the log names as actor.
+        wrap_up_s: Real seconds the seat stays busy after each call it worked (the
+            operator's wrap-up; 0: none, as drills run it), during which the floor's
+            other seats take the calls that ring.
     """
 
-    def __init__(self, desk: Desk, operator: Operator | None = None) -> None:
+    def __init__(self, desk: Desk, operator: Operator | None = None, *,
+                 wrap_up_s: float = 0.0) -> None:
         self.desk = desk
         self.operator = operator or Operator("autopilot")
+        self.wrap_up_s = wrap_up_s
         self.errors: list[str] = []
         self._queue: asyncio.Queue[Event] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -81,8 +86,9 @@ class Autopilot:
     async def _run(self) -> None:
         while True:
             event = await self._queue.get()
+            worked = None
             try:
-                self.handle(event)
+                worked = self.handle(event)
             except LogUnwritable:
                 # The log is away (a disk, a server restarting): a person would try again.
                 self._retrying += 1
@@ -94,18 +100,20 @@ class Autopilot:
                 self._queue.task_done()
                 if self._queue.empty() and not self._retrying:
                     self._idle.set()
-            await asyncio.sleep(0)  # let the bus and the timers run between steps
+            # Let the bus and the timers run between steps (and wrap up after a call).
+            await asyncio.sleep(self.wrap_up_s if worked else 0)
 
-    def handle(self, event: Event) -> None:
-        """React to one event."""
+    def handle(self, event: Event) -> str | None:
+        """React to one event; return the incident of a call this seat worked."""
         if event.type == EventType.CALL_RECEIVED:
-            self.work_call(event.data.get("call") or event.id)
+            return self.work_call(event.data.get("call") or event.id)
         elif event.type == EventType.ORDER_STATUS and event.data.get("status") in FINAL:
             self.close_if_done(event.incident)
         elif event.type == EventType.INCIDENT_RESOLVED and event.incident:
             inc = self.desk.board.incidents.get(event.incident)
             if inc is not None and inc.status == "resolved" and self._mine(inc.owner):
                 self._close(inc.id)
+        return None
 
     def _mine(self, owner: str | None) -> bool:
         """On a floor each seat closes what it answers for (the system's: anyone)."""

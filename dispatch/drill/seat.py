@@ -33,17 +33,19 @@ from dispatch.timeline import open_timeline
 
 
 def spec(config: Config, db: Path | str, port: int, seat: str, clock: ScaledClock,
-         tick_s: float, *, drill: bool = True, pilot: bool = True) -> str:
+         tick_s: float, *, drill: bool = True, pilot: bool = True,
+         wrap_up_s: float = 0.0) -> str:
     """The command-line argument that describes one seat.
 
     ``pilot`` off: no autopilot; the seat answers the calls named on its stdin
     instead (``answer CALL_ID AT``: at wall time ``AT``), printing ``won
-    INCIDENT`` or ``taken WHY`` (the floor's claim races, in tests).
+    INCIDENT`` or ``taken WHY`` (the floor's claim races, in tests).  ``wrap_up_s``:
+    the autopilot's wrap-up after each call (see :class:`Autopilot`).
     """
     return json.dumps({"config": config.model_dump(mode="json"), "db": str(db), "port": port,
                        "seat": seat, "speed": clock.speed, "origin": rfc3339(clock.origin),
                        "wall0": clock.wall0, "tick_s": tick_s, "drill": drill,
-                       "pilot": pilot})
+                       "pilot": pilot, "wrap_up_s": wrap_up_s})
 
 
 def drill_settings(port: int, name: str) -> LinkSettings:
@@ -67,7 +69,7 @@ async def run(raw: dict[str, Any]) -> list[str]:
                       load_map(config.data.maps, config.data.off_network_m),
                       service=load_service_language(config.data.playbooks), sla=config.sla,
                       modes=config.modes, seat=seat, lang=config.ui.lang, tick_s=raw["tick_s"])
-    pilot = Autopilot(desk, Operator(f"autopilot-{seat}"))
+    pilot = Autopilot(desk, Operator(f"autopilot-{seat}"), wrap_up_s=raw.get("wrap_up_s", 0.0))
     try:
         await desk.start(pilot.operator)
         await desk.bus.link.wait_up()
