@@ -33,7 +33,14 @@ async def test_simulated_recipients_answer_every_step_and_the_silent_one_does_no
     iid = log.open_incident("op1").incident
     to_120 = bus.send_order(order(clock, iid, "120/xianning"), "op1").data["order"]
     to_110 = bus.send_order(order(clock, iid, "110/xianning"), "op1").data["order"]
-    await heard.until(lambda evs: count(evs, "order_status", status="cleared") == 1)
+    try:
+        await heard.until(lambda evs: count(evs, "order_status", status="cleared") == 1)
+    except TimeoutError:
+        # Say what did happen (seen once in a full run under load, never alone).
+        pytest.fail(f"heard {[(e.type, e.data.get('status')) for e in heard.items]}; "
+                    f"links up: console {bus.link.up}, units "
+                    f"{[u.link.up for u in sim.units.values()]}; pending "
+                    f"{[o.order for o in log.pending_orders()]}; tasks {len(sim._tasks)}")
     await sim.stop()
     await bus.stop()
     steps = [e.data["status"] for e in log.events(types=["order_status"])]
