@@ -7,7 +7,7 @@ import pytest
 from dispatch.bus.console import ConsoleBus
 from dispatch.clock import ManualClock
 from dispatch.errors import BusError
-from dispatch.model import Address
+from dispatch.model import Address, new_id
 from dispatch.timeline import Timeline
 from dispatch.unit.simulate import TYPICAL, Behaviour, Simulator, parse_delays
 
@@ -19,13 +19,18 @@ async def test_simulated_recipients_answer_every_step_and_the_silent_one_does_no
     log: Timeline, clock: ManualClock, mosquitto: Mosquitto
 ) -> None:
     fast = Behaviour(received=0, accepted=1, en_route=2, on_scene=3, cleared=4)
+    tag = new_id()[:8]
     sim = Simulator(
         [Address.parse("120/xianning"), Address.parse("110/xianning")],
-        lambda a: settings(mosquitto.port, f"sim-{a.service.value}-{a.unit}"),
+        # Ids of this test's own: ``dispatch simulate`` (test_bus_cli) leaves a persistent
+        # ``sim-120-xianning`` session on the session broker, which queues every order
+        # later tests send to 120/xianning; reusing it would hand this test that backlog.
+        lambda a: settings(mosquitto.port, f"sim-{a.service.value}-{a.unit}-{tag}"),
         center="hubei", speed=200, clock=clock,
         behaviours={"120/xianning": fast, "110/xianning": Behaviour(silent=True)},
     )
-    bus = ConsoleBus(log, settings(mosquitto.port, "console-sim"), clock=clock, tick_s=None)
+    bus = ConsoleBus(log, settings(mosquitto.port, f"console-sim-{tag}"), clock=clock,
+                     tick_s=None)
     heard = events_of(bus)
     await sim.start()
     await sim.wait_up()
@@ -36,11 +41,10 @@ async def test_simulated_recipients_answer_every_step_and_the_silent_one_does_no
     try:
         await heard.until(lambda evs: count(evs, "order_status", status="cleared") == 1)
     except TimeoutError:
-        # Say what did happen (seen once in a full run under load, never alone).
-        pytest.fail(f"heard {[(e.type, e.data.get('status')) for e in heard.items]}; "
-                    f"links up: console {bus.link.up}, units "
-                    f"{[u.link.up for u in sim.units.values()]}; pending "
-                    f"{[o.order for o in log.pending_orders()]}; tasks {len(sim._tasks)}")
+        rejected = sorted({str(e.data.get("reason"))[:60] for e in heard.items
+                           if e.type == "message_rejected"})
+        pytest.fail(f"no cleared report; heard {len(heard.items)} events, rejections "
+                    f"{rejected[:5]}; pending {[o.order for o in log.pending_orders()]}")
     await sim.stop()
     await bus.stop()
     steps = [e.data["status"] for e in log.events(types=["order_status"])]
