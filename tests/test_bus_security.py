@@ -7,6 +7,7 @@ import logging
 import shutil
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import aiomqtt
@@ -26,6 +27,7 @@ from dispatch.unit.store import UnitStore
 
 from .brokers import Mosquitto
 from .buslib import count, events_of, orders_of, settings
+from .consolelib import until
 from .desklib import make_desk
 from .test_mosquitto_acl import ACCOUNTS, secured  # noqa: F401  (the fixture)
 
@@ -69,7 +71,7 @@ async def test_a_wrong_password_keeps_the_link_down_without_crashing(
                                                  "password": "wrong"}, "console-01"),
                      clock=clock, tick_s=None)
     await bad.start()
-    await asyncio.sleep(1.0)  # several refused attempts
+    await until(lambda: bad.link.failures >= 3)  # several refused attempts
     assert not bad.link.up and bad.link.connects == 0
     assert bad.link._task is not None and not bad.link._task.done()  # still trying, alive
     await bad.stop()
@@ -131,11 +133,12 @@ async def test_tls_with_a_client_certificate_on_a_real_mosquitto(
     await asyncio.wait_for(ok.link.wait_up(), 10)
     await ok.stop()
     # Without a client certificate the broker refuses the handshake: down, not crashed.
-    nocert = ConsoleBus(make_log("nocert.db"), from_config(tmp_path, {
-        "url": url, "ca_file": str(pki / "ca.crt")}, "console-nocert"), clock=clock,
-        tick_s=None)
+    # A refused handshake surfaces at the connect timeout: a short one keeps the test quick.
+    nocert = ConsoleBus(make_log("nocert.db"), replace(from_config(tmp_path, {
+        "url": url, "ca_file": str(pki / "ca.crt")}, "console-nocert"), publish_timeout_s=1),
+        clock=clock, tick_s=None)
     await nocert.start()
-    await asyncio.sleep(0.8)
+    await until(lambda: nocert.link.failures >= 1, 30)  # the handshake refused, no crash
     assert not nocert.link.up
     await nocert.stop()
 

@@ -201,7 +201,7 @@ class ConsoleBus:
     # -- orders out -------------------------------------------------------------
 
     def send_order(self, order: OrderMessage, actor: str, guard: Guard | None = None,
-                   event_id: str | None = None, **extra: Any) -> Event | None:
+                   **extra: Any) -> Event | None:
         """Write an order to the log's outbox (its ``order_sent`` event) and wake the drain.
 
         The order is *sent* when this returns: it survives a crash and goes
@@ -209,10 +209,13 @@ class ConsoleBus:
         (e.g. the reason shown to the operator); ``guard`` refuses it when
         another operator changed the incident meanwhile.
 
+        The event's id is derived from the order's, so an order whose id is itself
+        derived (a system duty's, see :meth:`Desk.dispatch`) is recorded once however
+        many seats send it.
+
         Returns:
-            The ``order_sent`` event, or ``None`` when ``event_id`` (a system duty's
-            derived id) was recorded already, by this seat or another: then nothing
-            more goes out.
+            The ``order_sent`` event, or ``None`` when that order was recorded already,
+            by this seat or another: then nothing more goes out.
 
         Raises:
             LogConflict: The guard found another operator's change.
@@ -226,8 +229,7 @@ class ConsoleBus:
              "priority": order.priority, "topic": self.topics.to(order.to),
              "payload": payload.decode(), "console": self.console_id, **extra},
         )
-        if event_id:
-            event.id = event_id
+        event.id = derived_id(EventType.ORDER_SENT, order.id)
         appended = self.log.append(event, guard=guard)
         if not appended:
             return None

@@ -210,6 +210,9 @@ class Link:
         self.up = False
         self.since: datetime = self.clock.now()
         self.connects = 0
+        #: Connection attempts that failed or were refused (a wrong password, no
+        #: certificate, no broker), across the link's life.
+        self.failures = 0
         self._listeners: list[LinkListener] = []
         self._client: aiomqtt.Client | None = None
         self._up_event = asyncio.Event()
@@ -304,6 +307,7 @@ class Link:
                         async for message in client.messages:
                             await self._deliver(message)
             except aiomqtt.MqttError as exc:
+                self.failures += 1
                 if not self._stopping:
                     log.info("broker link to %s:%s lost: %s", self.host, self.port, exc)
             finally:

@@ -331,10 +331,8 @@ class Desk(Ending):
             order = orders.build_order(self, by, inc, service, kind or inc.kind or "other",
                                        order_id=order_id)
             with self._conflicts():
-                recorded = self.bus.send_order(
-                    order, by.id, guard, event_id=order_id and derived_id(
-                        EventType.ORDER_SENT, order_id),
-                    service=service, reason=reasons.get(service, reason))
+                recorded = self.bus.send_order(order, by.id, guard, service=service,
+                                               reason=reasons.get(service, reason))
             if recorded is not None:
                 sent.append(order.id)
         return sent
